@@ -1,0 +1,1 @@
+"""The AI short-video pipeline: shared domain package used by every function."""

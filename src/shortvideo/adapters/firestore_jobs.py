@@ -1,0 +1,84 @@
+"""JobStore on Firestore: video_status/{video_id}, characters/{id}, script_cache/{key}."""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from google.api_core import exceptions as gexc
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from shortvideo.errors import UnknownJob
+from shortvideo.lifecycle import Skip
+from shortvideo.models import Character, JobDoc
+from shortvideo.ports import Mutation
+
+JOBS = "video_status"
+CHARACTERS = "characters"
+SCRIPT_CACHE = "script_cache"
+_CONTENTION_RETRIES = 6
+
+
+class FirestoreJobStore:
+    def __init__(self, client: firestore.Client) -> None:
+        self._client = client
+
+    def create_job(self, doc: JobDoc) -> None:
+        # create() fails if the id exists: two requests can never share a job.
+        self._client.collection(JOBS).document(doc["video_id"]).create(doc)
+
+    def get_job(self, video_id: str) -> JobDoc | None:
+        snapshot = self._client.collection(JOBS).document(video_id).get()
+        return snapshot.to_dict() if snapshot.exists else None
+
+    def mutate_job(self, video_id: str, mutation: Mutation) -> JobDoc:
+        ref = self._client.collection(JOBS).document(video_id)
+
+        @firestore.transactional  # type: ignore[misc]
+        def run(transaction: firestore.Transaction) -> JobDoc:
+            snapshot = ref.get(transaction=transaction)
+            if not snapshot.exists:
+                raise UnknownJob(f"no job with video_id {video_id!r}", field="video_id")
+            doc: JobDoc = snapshot.to_dict() or {}
+            patch = mutation(doc)
+            if patch:
+                transaction.update(ref, patch)
+                doc.update(patch)
+            return doc
+
+        # The emulator, like the service, aborts contended transactions: retry with jitter.
+        for attempt in range(_CONTENTION_RETRIES):
+            try:
+                result: JobDoc = run(self._client.transaction())
+                return result
+            except (gexc.Aborted, gexc.Conflict):
+                if attempt == _CONTENTION_RETRIES - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt + random.random() * 0.05)
+            except Skip:
+                raise
+        raise AssertionError("unreachable")
+
+    def list_jobs(self, statuses: list[str], limit: int = 200) -> list[JobDoc]:
+        query = (
+            self._client.collection(JOBS)
+            .where(filter=FieldFilter("status", "in", statuses))
+            .limit(limit)
+        )
+        return [snap.to_dict() or {} for snap in query.stream()]
+
+    def get_character(self, character_id: str) -> Character | None:
+        snapshot = self._client.collection(CHARACTERS).document(character_id).get()
+        if not snapshot.exists:
+            return None
+        data = snapshot.to_dict() or {}
+        return Character.model_validate({**data, "character_id": character_id})
+
+    def get_cached_script(self, key: str) -> dict[str, Any] | None:
+        snapshot = self._client.collection(SCRIPT_CACHE).document(key).get()
+        return snapshot.to_dict() if snapshot.exists else None
+
+    def put_cached_script(self, key: str, entry: dict[str, Any]) -> None:
+        self._client.collection(SCRIPT_CACHE).document(key).set(entry)

@@ -1,0 +1,74 @@
+"""Typed errors. Handlers map them to HTTP statuses; nothing matches on message text."""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Base of every error the pipeline raises on purpose."""
+
+    code = "internal"
+    http_status = 500
+    retryable = False
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def to_json(self) -> dict[str, object]:
+        body: dict[str, object] = {"code": self.code, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        return {"error": body}
+
+
+class InvalidRequest(PipelineError):
+    """The caller sent something no retry can fix."""
+
+    code = "invalid_request"
+    http_status = 400
+
+
+class UnknownJob(PipelineError):
+    code = "unknown_video_id"
+    http_status = 404
+
+
+class UnknownCharacter(InvalidRequest):
+    code = "unknown_character"
+
+
+class UnknownMusic(InvalidRequest):
+    code = "unknown_music"
+
+
+class ScriptInvalid(PipelineError):
+    """The script model produced something that does not validate."""
+
+    code = "script_invalid"
+    retryable = True
+
+
+class ProviderError(PipelineError):
+    """A generative model or its API failed; a later attempt may succeed."""
+
+    code = "provider_error"
+    retryable = True
+
+
+class ContentFiltered(PipelineError):
+    """The model refused the prompt (safety filter); retrying the same prompt is pointless."""
+
+    code = "content_filtered"
+    retryable = False
+
+
+class MediaError(PipelineError):
+    """FFmpeg, ffprobe or the transcriber failed."""
+
+    code = "media_error"
+    retryable = True
+
+
+class ConfigError(PipelineError):
+    code = "config_error"

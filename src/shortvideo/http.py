@@ -1,0 +1,66 @@
+"""The thin HTTP edge shared by the four functions: decode, validate, call, map to a status."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import flask
+
+from shortvideo.errors import InvalidRequest, PipelineError
+from shortvideo.logs import get_logger
+
+MAX_BODY_BYTES = 64 * 1024
+_VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+
+Dispatch = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
+
+
+def json_response(status: int, body: dict[str, Any]) -> flask.Response:
+    return flask.Response(json.dumps(body, default=str), status=status,
+                          mimetype="application/json")
+
+
+def read_json_object(request: flask.Request, *, allow_empty: bool = False) -> dict[str, Any]:
+    if request.method != "POST":
+        raise InvalidRequest("use POST", field="method")
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise InvalidRequest(f"body larger than {MAX_BODY_BYTES} bytes", field="body")
+    raw = request.get_data(cache=False)
+    if allow_empty and not raw.strip():
+        return {}
+    try:
+        payload = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidRequest("the body must be JSON", field="body") from exc
+    if not isinstance(payload, dict):
+        raise InvalidRequest("the body must be a JSON object", field="body")
+    return payload
+
+
+def doorbell_video_id(payload: dict[str, Any]) -> str:
+    """A Cloud Task body is exactly {"video_id": "..."}."""
+    extra = sorted(set(payload) - {"video_id"})
+    if extra:
+        raise InvalidRequest(f"unexpected field {extra[0]!r} in task body", field=extra[0])
+    video_id = payload.get("video_id")
+    if not isinstance(video_id, str) or not _VIDEO_ID.match(video_id):
+        raise InvalidRequest("video_id must be 1-128 letters, digits, - or _", field="video_id")
+    return video_id
+
+
+def serve(request: flask.Request, dispatch: Dispatch, *, allow_empty: bool = False) -> flask.Response:
+    log = get_logger(path=request.path, task=request.headers.get("X-CloudTasks-TaskName"))
+    try:
+        status, body = dispatch(read_json_object(request, allow_empty=allow_empty))
+    except PipelineError as exc:
+        status = exc.http_status if exc.http_status < 500 else 500
+        log.warning("request_rejected", code=exc.code, message=exc.message, status=status)
+        return json_response(status, exc.to_json())
+    except Exception:
+        # A stack trace goes to the log, never to the caller; 500 makes Cloud Tasks retry.
+        log.exception("request_crashed")
+        return json_response(500, {"error": {"code": "internal", "message": "internal error"}})
+    return json_response(status, body)

@@ -1,0 +1,273 @@
+"""The one owner of job state transitions.
+
+Every function here builds a mutation: it reads the current document and returns the fields to
+write, or raises `Skip` when the call must not change anything (a doubled or late doorbell). The
+job store runs mutations inside a Firestore transaction, so a check and its write are atomic.
+No other module writes `status`, `lease_*`, `attempts` or `error`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from shortvideo.models import (
+    ASSEMBLE,
+    SCRIPT,
+    VIDEO,
+    JobDoc,
+    Stage,
+    Status,
+    VideoRequest,
+    stage_for_status,
+)
+from shortvideo.ports import Mutation
+
+WAITING = "waiting"  # lease_owner while the video stage waits for a scheduled poll
+
+ALLOWED: dict[Status, frozenset[Status]] = {
+    Status.QUEUED: frozenset({Status.SCRIPTING, Status.FAILED}),
+    Status.SCRIPTING: frozenset({Status.SCRIPT_GENERATED, Status.QUEUED, Status.FAILED}),
+    Status.SCRIPT_GENERATED: frozenset({Status.GENERATING_VIDEO, Status.FAILED}),
+    Status.GENERATING_VIDEO: frozenset(
+        {Status.VIDEO_GENERATED, Status.SCRIPT_GENERATED, Status.FAILED}
+    ),
+    Status.VIDEO_GENERATED: frozenset({Status.ASSEMBLING, Status.FAILED}),
+    Status.ASSEMBLING: frozenset({Status.COMPLETED, Status.VIDEO_GENERATED, Status.FAILED}),
+    Status.COMPLETED: frozenset(),
+    Status.FAILED: frozenset(),
+}
+
+
+class Skip(Exception):
+    """Nothing to do: the job is not in a state this call may change. Not an error."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+def transition(doc: JobDoc, to: Status, now: datetime, **fields: Any) -> dict[str, Any]:
+    current = Status(doc["status"])
+    if to not in ALLOWED[current]:
+        raise IllegalTransition(f"{current} -> {to}")
+    return {"status": to.value, "updated_at": now, **fields}
+
+
+def new_job(
+    video_id: str,
+    request: VideoRequest,
+    *,
+    block_count: int,
+    provider: str,
+    video_model: str,
+    estimated_cost: float,
+    now: datetime,
+) -> JobDoc:
+    return {
+        "video_id": video_id,
+        "status": Status.QUEUED.value,
+        "created_by": request.created_by,
+        "theme": request.theme,
+        "style": request.style.value,
+        "language": request.language.value,
+        "character_id": request.character_id,
+        "music": request.music,
+        "voice": request.voice,
+        "target_seconds": request.target_seconds,
+        "block_count": block_count,
+        "total_blocks": block_count,
+        "completed_blocks": 0,
+        "provider": provider,
+        "video_model": video_model,
+        "cost": {"estimated_usd": round(estimated_cost, 2), "actual_usd": 0.0, "billed_seconds": 0},
+        "attempts": {},
+        "stage_timings": {},
+        "veo_operation": None,
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "next_retry_at": None,
+        "last_retry_at": None,
+        "error": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _require_owner(doc: JobDoc, stage: Stage, owner: str) -> None:
+    if doc["status"] != stage.active.value or doc.get("lease_owner") != owner:
+        raise Skip(f"lease lost: status {doc['status']}, owner {doc.get('lease_owner')}")
+
+
+def claim(stage: Stage, owner: str, now: datetime, lease_seconds: int) -> Mutation:
+    """Take the stage: from `ready` (a new attempt) or from a waiting video stage whose poll is due."""
+
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        status = Status(doc["status"])
+        lease = {"lease_owner": owner, "lease_expires_at": now + timedelta(seconds=lease_seconds)}
+        if status == stage.ready:
+            due = doc.get("next_retry_at")
+            if due is not None and due > now:
+                raise Skip(f"retry not due before {due.isoformat()}")
+            attempts = {**doc.get("attempts", {}), stage.name: doc.get("attempts", {}).get(stage.name, 0) + 1}
+            timings = dict(doc.get("stage_timings", {}))
+            timings.setdefault(stage.name, {"started_at": now})
+            return transition(
+                doc, stage.active, now, **lease, attempts=attempts, stage_timings=timings,
+                next_retry_at=None,
+            )
+        if status == stage.active and doc.get("lease_owner") == WAITING:
+            wake_at = doc.get("wake_at")
+            if wake_at is not None and wake_at > now + timedelta(seconds=1):
+                raise Skip("poll not due yet")
+            return {**lease, "updated_at": now}
+        if status == stage.active:
+            raise Skip("stage already running")
+        raise Skip(f"job is {status}, not waiting for {stage.name}")
+
+    return mutate
+
+
+def renew(stage: Stage, owner: str, now: datetime, lease_seconds: int) -> Mutation:
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        _require_owner(doc, stage, owner)
+        return {"lease_expires_at": now + timedelta(seconds=lease_seconds)}
+
+    return mutate
+
+
+def progress(stage: Stage, owner: str, now: datetime, fields: dict[str, Any]) -> Mutation:
+    """Record work done inside a stage (never the status) while holding its lease."""
+    forbidden = {"status", "lease_owner", "lease_expires_at", "attempts", "error"} & fields.keys()
+    if forbidden:
+        raise IllegalTransition(f"progress may not write {sorted(forbidden)}")
+
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        _require_owner(doc, stage, owner)
+        return {**fields, "updated_at": now}
+
+    return mutate
+
+
+def wait(stage: Stage, owner: str, now: datetime, wake_at: datetime, grace_seconds: int) -> Mutation:
+    """Release the handler's lease until a scheduled poll; the monitor steps in if none comes."""
+
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        _require_owner(doc, stage, owner)
+        return {
+            "lease_owner": WAITING,
+            "wake_at": wake_at,
+            "lease_expires_at": wake_at + timedelta(seconds=grace_seconds),
+            "updated_at": now,
+        }
+
+    return mutate
+
+
+def _finish_timing(doc: JobDoc, stage: Stage, now: datetime) -> dict[str, Any]:
+    timings = {k: dict(v) for k, v in doc.get("stage_timings", {}).items()}
+    entry = timings.setdefault(stage.name, {"started_at": now})
+    entry["finished_at"] = now
+    entry["seconds"] = round((now - entry["started_at"]).total_seconds(), 3)
+    return timings
+
+
+def complete(stage: Stage, owner: str, now: datetime, fields: dict[str, Any]) -> Mutation:
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        _require_owner(doc, stage, owner)
+        return transition(
+            doc, stage.done, now, **fields, lease_owner=None, lease_expires_at=None,
+            wake_at=None, error=None, stage_timings=_finish_timing(doc, stage, now),
+        )
+
+    return mutate
+
+
+def _failure(
+    doc: JobDoc, stage: Stage, now: datetime, error: dict[str, Any], retryable: bool,
+    backoff: tuple[int, ...], max_attempts: int,
+) -> dict[str, Any]:
+    attempts = doc.get("attempts", {}).get(stage.name, 0)
+    error = {**error, "stage": stage.name, "attempt": attempts, "at": now}
+    cleared = {"lease_owner": None, "lease_expires_at": None, "wake_at": None}
+    if retryable and attempts < max_attempts:
+        delay = backoff[min(attempts, len(backoff)) - 1] if backoff else 60
+        return transition(
+            doc, stage.ready, now, **cleared, error=error,
+            next_retry_at=now + timedelta(seconds=delay),
+        )
+    reason = error["message"]
+    if retryable:
+        reason = f"{stage.name} failed {attempts} times; last error: {reason}"
+    return transition(doc, Status.FAILED, now, **cleared, error={**error, "message": reason})
+
+
+def fail(
+    stage: Stage, owner: str, now: datetime, *, code: str, message: str, retryable: bool,
+    backoff: tuple[int, ...], max_attempts: int,
+) -> Mutation:
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        _require_owner(doc, stage, owner)
+        error = {"code": code, "message": message}
+        return _failure(doc, stage, now, error, retryable, backoff, max_attempts)
+
+    return mutate
+
+
+def recover_expired(now: datetime, backoff: tuple[int, ...], max_attempts: int) -> Mutation:
+    """Monitor: a stage whose lease ran out stopped responding; count it as a failed attempt."""
+
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        stage = stage_for_status(Status(doc["status"]))
+        expires = doc.get("lease_expires_at")
+        if stage is None or doc["status"] != stage.active.value or expires is None or expires > now:
+            raise Skip("lease still valid")
+        message = f"the {stage.name} stage stopped responding (lease expired)"
+        error = {"code": "lease_expired", "message": message}
+        return _failure(doc, stage, now, error, True, backoff, max_attempts)
+
+    return mutate
+
+
+def mark_retry_rung(now: datetime, grace_seconds: int) -> Mutation:
+    """Monitor: the job waits in a ready status and its doorbell is due (again)."""
+
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        if not doorbell_due(doc, now, grace_seconds):
+            raise Skip("doorbell not due")
+        return {"last_retry_at": now}
+
+    return mutate
+
+
+def doorbell_due(doc: JobDoc, now: datetime, grace_seconds: int) -> bool:
+    stage = stage_for_status(Status(doc["status"]))
+    if stage is None or doc["status"] != stage.ready.value:
+        return False
+    grace = timedelta(seconds=grace_seconds)
+    last_rung = doc.get("last_retry_at")
+    if last_rung is not None and now - last_rung < grace:
+        return False
+    due = doc.get("next_retry_at")
+    if due is not None:
+        return bool(due <= now)
+    # A handoff whose doorbell was lost: nothing claimed it within the grace period.
+    return bool(now - doc["updated_at"] >= grace)
+
+
+def cancel(now: datetime, reason: str) -> Mutation:
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        if Status(doc["status"]).terminal:
+            raise Skip("already finished")
+        stage = stage_for_status(Status(doc["status"]))
+        error = {"stage": stage.name if stage else None, "code": "cancelled", "message": reason}
+        return transition(doc, Status.FAILED, now, error=error, lease_owner=None)
+
+    return mutate
+
+
+__all__ = ["ASSEMBLE", "SCRIPT", "VIDEO", "Skip", "claim", "complete", "fail", "progress", "wait"]

@@ -1,0 +1,163 @@
+"""The job's vocabulary: statuses, stages, the creator's request, the script and its blocks."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+OPENING_SECONDS = 8
+EXTENSION_SECONDS = 7
+MIN_TARGET_SECONDS = 60
+MAX_TARGET_SECONDS = 90
+DEFAULT_TARGET_SECONDS = 64
+MAX_THEME_CHARS = 500
+
+
+class Status(enum.StrEnum):
+    QUEUED = "queued"
+    SCRIPTING = "scripting"
+    SCRIPT_GENERATED = "script_generated"
+    GENERATING_VIDEO = "generating_video"
+    VIDEO_GENERATED = "video_generated"
+    ASSEMBLING = "assembling"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (Status.COMPLETED, Status.FAILED)
+
+
+class Style(enum.StrEnum):
+    CINEMATIC = "cinematic"
+    ANIME = "anime"
+    REALISTIC = "realistic"
+    SKETCH = "sketch"
+    CYBERPUNK = "cyberpunk"
+    VINTAGE = "vintage"
+    FANTASY = "fantasy"
+
+
+class Language(enum.StrEnum):
+    FR = "fr"
+    EN = "en"
+    ES = "es"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage waits in `ready`, works in `active`, and hands over by committing `done`."""
+
+    name: str
+    ready: Status
+    active: Status
+    done: Status
+
+
+SCRIPT = Stage("script", Status.QUEUED, Status.SCRIPTING, Status.SCRIPT_GENERATED)
+VIDEO = Stage("video", Status.SCRIPT_GENERATED, Status.GENERATING_VIDEO, Status.VIDEO_GENERATED)
+ASSEMBLE = Stage("assemble", Status.VIDEO_GENERATED, Status.ASSEMBLING, Status.COMPLETED)
+STAGES: tuple[Stage, ...] = (SCRIPT, VIDEO, ASSEMBLE)
+STAGE_BY_NAME = {s.name: s for s in STAGES}
+
+
+def stage_for_status(status: Status) -> Stage | None:
+    """The stage that is waiting for, or working on, a job in this status."""
+    for stage in STAGES:
+        if status in (stage.ready, stage.active):
+            return stage
+    return None
+
+
+def blocks_for_target(target_seconds: int) -> int:
+    """8 s opening + 7 s per further block; 60-90 s gives 9 to 12 blocks."""
+    wanted = round((target_seconds - OPENING_SECONDS) / EXTENSION_SECONDS) + 1
+    low = blocks_for_seconds_floor(MIN_TARGET_SECONDS)
+    high = (MAX_TARGET_SECONDS - OPENING_SECONDS) // EXTENSION_SECONDS + 1
+    return max(low, min(high, wanted))
+
+
+def blocks_for_seconds_floor(seconds: int) -> int:
+    """The fewest blocks whose total length reaches `seconds`."""
+    extra = max(0, seconds - OPENING_SECONDS)
+    return 1 + -(-extra // EXTENSION_SECONDS)
+
+
+def seconds_for_blocks(block_count: int) -> int:
+    return OPENING_SECONDS + EXTENSION_SECONDS * (block_count - 1)
+
+
+class VideoRequest(BaseModel):
+    """What a creator asks for. Validated before any document or object is written."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    theme: str = Field(min_length=1, max_length=MAX_THEME_CHARS)
+    style: Style = Style.CINEMATIC
+    language: Language = Language.EN
+    character_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    music: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    voice: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    target_seconds: int = Field(
+        default=DEFAULT_TARGET_SECONDS, ge=MIN_TARGET_SECONDS, le=MAX_TARGET_SECONDS
+    )
+    created_by: str = Field(default="local-demo", pattern=r"^[A-Za-z0-9_@.+-]{1,128}$")
+
+    @field_validator("theme")
+    @classmethod
+    def _printable(cls, theme: str) -> str:
+        if any(ord(c) < 32 and c not in "\n\t" for c in theme):
+            raise ValueError("theme contains control characters")
+        return theme
+
+
+class Block(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    index: int = Field(ge=0)
+    visual: str = Field(min_length=1, max_length=1200)
+    dialogue: str = Field(min_length=1, max_length=400)
+    sound_effects: str = Field(default="", max_length=400)
+
+    @property
+    def seconds(self) -> int:
+        return OPENING_SECONDS if self.index == 0 else EXTENSION_SECONDS
+
+
+class Script(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+    language: Language
+    style: Style
+    character_name: str | None = None
+    blocks: list[Block]
+
+    @property
+    def seconds(self) -> int:
+        return seconds_for_blocks(len(self.blocks))
+
+    def dialogue_text(self) -> str:
+        return " ".join(b.dialogue for b in self.blocks)
+
+
+class Character(BaseModel):
+    character_id: str
+    name: str
+    description: str
+    reference_image_uri: str | None = None
+
+
+JobDoc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One transcribed word with its times in seconds."""
+
+    text: str
+    start: float
+    end: float

@@ -1,0 +1,110 @@
+"""The small protocols that stage logic talks to. Google and offline adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from shortvideo.models import Character, JobDoc, Language, Script, Style, Word
+
+# A mutation receives the current document and returns the fields to set (None: write nothing).
+Mutation = Callable[[JobDoc], dict[str, Any] | None]
+
+
+class JobStore(Protocol):
+    def create_job(self, doc: JobDoc) -> None: ...
+    def get_job(self, video_id: str) -> JobDoc | None: ...
+    def mutate_job(self, video_id: str, mutation: Mutation) -> JobDoc:
+        """Run `mutation` in one transaction; raise UnknownJob when there is no such job."""
+        ...
+    def list_jobs(self, statuses: list[str], limit: int = 200) -> list[JobDoc]: ...
+    def get_character(self, character_id: str) -> Character | None: ...
+    def get_cached_script(self, key: str) -> dict[str, Any] | None: ...
+    def put_cached_script(self, key: str, entry: dict[str, Any]) -> None: ...
+
+
+class BlobStore(Protocol):
+    bucket: str
+
+    def upload_file(self, name: str, path: Path, content_type: str) -> str: ...
+    def upload_bytes(self, name: str, data: bytes, content_type: str) -> str: ...
+    def download_file(self, name: str, path: Path) -> None: ...
+    def download_bytes(self, name: str) -> bytes: ...
+    def exists(self, name: str) -> bool: ...
+    def list_names(self, prefix: str) -> list[str]: ...
+    def copy(self, source: str, destination: str) -> str: ...
+    def uri(self, name: str) -> str:
+        """gs://bucket/name"""
+        ...
+    def url(self, name: str) -> str:
+        """An HTTP URL a person can open (the emulator's or storage.googleapis.com)."""
+        ...
+    def name_from_uri(self, uri: str) -> str: ...
+
+
+class TaskQueue(Protocol):
+    def ring(self, stage: str, video_id: str, *, task_key: str, delay_seconds: float = 0) -> None:
+        """Enqueue the named doorbell {video_id} for `stage`; a duplicate name is a success."""
+        ...
+
+
+@dataclass(frozen=True)
+class ScriptBrief:
+    theme: str
+    style: Style
+    language: Language
+    block_count: int
+    character: Character | None = None
+
+
+class ScriptModel(Protocol):
+    provider: str
+
+    def write_script(self, brief: ScriptBrief) -> Script: ...
+
+
+@dataclass(frozen=True)
+class VideoStep:
+    """One call to the video model: the opening clip (block 0) or one extension."""
+
+    video_id: str
+    block_index: int
+    seconds: int
+    prompt: str  # the full text prompt for the model: visual, dialogue, sound
+    visual: str
+    dialogue: str
+    style: Style
+    language: Language
+    output_prefix: str  # blob name prefix the model writes its result under
+    previous_video_uri: str | None = None
+    reference_image_uris: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OperationStatus:
+    done: bool
+    video_uri: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    filtered: bool = False
+    billed_seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class VideoModel(Protocol):
+    provider: str
+    model: str
+
+    def submit(self, step: VideoStep) -> str:
+        """Start one operation and return its name. Must not block until it is done."""
+        ...
+
+    def poll(self, operation_name: str) -> OperationStatus: ...
+
+
+class Transcriber(Protocol):
+    engine: str
+
+    def transcribe(self, audio_path: Path, language: Language) -> list[Word]: ...

@@ -1,0 +1,41 @@
+"""Validation of a script against the job: block count, language, style, indices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from shortvideo.errors import ScriptInvalid
+from shortvideo.models import (
+    MAX_TARGET_SECONDS,
+    MIN_TARGET_SECONDS,
+    Script,
+    seconds_for_blocks,
+)
+from shortvideo.ports import ScriptBrief
+
+
+def parse_script(data: Any) -> Script:
+    try:
+        return Script.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ScriptInvalid(f"script does not validate at {where}: {first['msg']}") from exc
+
+
+def validate_script(script: Script, brief: ScriptBrief) -> Script:
+    count = len(script.blocks)
+    if count != brief.block_count:
+        raise ScriptInvalid(f"script has {count} blocks, the target needs {brief.block_count}")
+    seconds = seconds_for_blocks(count)
+    if not MIN_TARGET_SECONDS <= seconds <= MAX_TARGET_SECONDS:
+        raise ScriptInvalid(f"{count} blocks make {seconds} s, outside 60-90 s")
+    if [b.index for b in script.blocks] != list(range(count)):
+        raise ScriptInvalid("block indices must run 0..n-1 in order")
+    if script.language != brief.language:
+        raise ScriptInvalid(f"script language {script.language} != {brief.language}")
+    if script.style != brief.style:
+        raise ScriptInvalid(f"script style {script.style} != {brief.style}")
+    return script

@@ -1,0 +1,101 @@
+"""One validated settings object per process, read from the environment once."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from shortvideo.errors import ConfigError
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # Where state and media live.
+    project: str = Field("demo-shortvideo", alias="GOOGLE_CLOUD_PROJECT")
+    bucket: str = Field("shortvideo-local", alias="PIPELINE_BUCKET")
+    # Cloud Tasks: one queue per stage so a long assembly never delays a script.
+    tasks_location: str = Field("us-central1", alias="TASKS_LOCATION")
+    tasks_emulator_host: str | None = Field(None, alias="CLOUD_TASKS_EMULATOR_HOST")
+    script_queue: str = Field("script-agent", alias="SCRIPT_QUEUE")
+    video_queue: str = Field("video-agent", alias="VIDEO_QUEUE")
+    assemble_queue: str = Field("assembler", alias="ASSEMBLE_QUEUE")
+    script_agent_url: str = Field("http://127.0.0.1:8081/", alias="SCRIPT_AGENT_URL")
+    video_agent_url: str = Field("http://127.0.0.1:8082/", alias="VIDEO_AGENT_URL")
+    assembler_url: str = Field("http://127.0.0.1:8083/", alias="ASSEMBLER_URL")
+    tasks_service_account: str | None = Field(None, alias="TASKS_SERVICE_ACCOUNT")
+
+    # Providers: "demo" (offline) or "google". Empty means: google when a Vertex project is set.
+    provider: str = Field("", alias="PIPELINE_PROVIDER")
+    vertex_project: str | None = Field(None, alias="VERTEX_PROJECT")
+    vertex_location: str = Field("us-central1", alias="VERTEX_LOCATION")
+    gemini_model: str = Field("gemini-2.5-flash", alias="GEMINI_MODEL")
+    veo_model: str = Field("veo-3.1-generate-001", alias="VEO_MODEL")
+    veo_price_per_second: float = Field(0.40, alias="VEO_PRICE_PER_SECOND", ge=0)
+
+    # Orchestration.
+    lease_seconds: int = Field(90, alias="LEASE_SECONDS", ge=5)
+    retry_backoff_seconds: tuple[int, ...] = Field((60, 180, 600), alias="RETRY_BACKOFF_SECONDS")
+    max_attempts: int = Field(3, alias="MAX_ATTEMPTS", ge=1)
+    video_poll_seconds: float = Field(10.0, alias="VIDEO_POLL_SECONDS", gt=0)
+    script_cache_ttl_days: int = Field(7, alias="SCRIPT_CACHE_TTL_DAYS", ge=0)
+
+    # Assembler.
+    whisper_engine: str = Field("faster-whisper", alias="WHISPER_ENGINE")
+    whisper_model_dir: Path | None = Field(None, alias="WHISPER_MODEL_DIR")
+    whisper_compute_type: str = Field("int8", alias="WHISPER_COMPUTE_TYPE")
+    music_volume: float = Field(0.2, alias="MUSIC_VOLUME", ge=0, le=1)
+    workdir: Path = Field(Path("/tmp/shortvideo"), alias="PIPELINE_WORKDIR")
+
+    # Offline demo video model.
+    demo_video_latency_seconds: float = Field(1.0, alias="DEMO_VIDEO_LATENCY_SECONDS", ge=0)
+    demo_video_fail_blocks: tuple[int, ...] = Field((), alias="DEMO_VIDEO_FAIL_BLOCKS")
+
+    @field_validator("retry_backoff_seconds", "demo_video_fail_blocks", mode="before")
+    @classmethod
+    def _int_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("provider")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        if value not in ("", "demo", "google"):
+            raise ValueError("PIPELINE_PROVIDER must be demo or google")
+        return value
+
+    @field_validator("whisper_engine")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        if value not in ("faster-whisper", "openai-whisper"):
+            raise ValueError("WHISPER_ENGINE must be faster-whisper or openai-whisper")
+        return value
+
+    @property
+    def model_provider(self) -> str:
+        """Offline demo adapters unless a Google project is configured."""
+        if self.provider:
+            return self.provider
+        return "google" if self.vertex_project else "demo"
+
+    def backoff_for(self, attempt: int) -> int:
+        """Seconds to wait before retry number `attempt` (1-based)."""
+        schedule = self.retry_backoff_seconds or (60,)
+        return schedule[min(attempt, len(schedule)) - 1]
+
+
+def settings_from(env: Mapping[str, str]) -> Settings:
+    try:
+        return Settings.model_validate(dict(env))
+    except ValidationError as exc:
+        raise ConfigError(f"invalid settings: {exc}") from exc
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return settings_from(os.environ)

@@ -1,0 +1,62 @@
+"""A new job: validate the creator's request, write the queued document, ring the script agent."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pydantic import ValidationError
+
+from shortvideo import lifecycle
+from shortvideo.errors import InvalidRequest, UnknownCharacter, UnknownMusic
+from shortvideo.logs import get_logger
+from shortvideo.models import JobDoc, VideoRequest, blocks_for_target, seconds_for_blocks
+from shortvideo.stages.runner import utcnow
+from shortvideo.wiring import Services
+
+MUSIC_PREFIX = "music/"
+MUSIC_EXTENSIONS = (".mp3", ".m4a", ".aac", ".wav", ".ogg")
+
+
+def parse_request(payload: Any) -> VideoRequest:
+    if not isinstance(payload, dict):
+        raise InvalidRequest("the body must be a JSON object", field="body")
+    try:
+        return VideoRequest.model_validate(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "body"
+        raise InvalidRequest(f"{field}: {first['msg']}", field=field) from exc
+
+
+def music_object(svc: Services, name: str) -> str:
+    """The music/ object for a track name; names are validated, never raw paths."""
+    for ext in MUSIC_EXTENSIONS:
+        if svc.blobs.exists(f"{MUSIC_PREFIX}{name}{ext}"):
+            return f"{MUSIC_PREFIX}{name}{ext}"
+    raise UnknownMusic(f"no music track named {name!r}", field="music")
+
+
+def create_job(svc: Services, payload: Any) -> JobDoc:
+    request = parse_request(payload)
+    if request.character_id and svc.jobs.get_character(request.character_id) is None:
+        raise UnknownCharacter(f"no character {request.character_id!r}", field="character_id")
+    if request.music:
+        music_object(svc, request.music)
+    block_count = blocks_for_target(request.target_seconds)
+    video_model = svc.video_model
+    estimate = seconds_for_blocks(block_count) * svc.settings.veo_price_per_second
+    video_id = uuid.uuid4().hex
+    doc = lifecycle.new_job(
+        video_id, request, block_count=block_count, provider=video_model.provider,
+        video_model=video_model.model, estimated_cost=estimate, now=utcnow(),
+    )
+    svc.jobs.create_job(doc)
+    log = get_logger(stage="intake", video_id=video_id)
+    log.info("job_created", block_count=block_count, style=request.style.value,
+             language=request.language.value, provider=video_model.provider)
+    try:
+        svc.tasks.ring("script", video_id, task_key="a1")
+    except Exception as exc:  # the job is safely queued; the monitor rings again
+        log.warning("doorbell_failed", error=str(exc))
+    return doc

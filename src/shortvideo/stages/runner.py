@@ -1,0 +1,129 @@
+"""Runs one stage invocation: claim with a lease, keep the lease alive, map failures to state."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from shortvideo import lifecycle
+from shortvideo.errors import PipelineError
+from shortvideo.logs import get_logger
+from shortvideo.models import JobDoc, Stage
+from shortvideo.wiring import Services
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class StageContext:
+    svc: Services
+    stage: Stage
+    video_id: str
+    owner: str
+    doc: JobDoc
+    log: Any
+    outcome: dict[str, Any] = field(default_factory=lambda: {"outcome": "done"})
+
+    def progress(self, **fields: Any) -> None:
+        self.doc = self.svc.jobs.mutate_job(
+            self.video_id, lifecycle.progress(self.stage, self.owner, utcnow(), fields)
+        )
+
+    def complete(self, **fields: Any) -> None:
+        self.doc = self.svc.jobs.mutate_job(
+            self.video_id, lifecycle.complete(self.stage, self.owner, utcnow(), fields)
+        )
+        self.log.info("stage_completed", status=self.doc["status"])
+
+    def ring(self, stage: str, task_key: str, delay_seconds: float = 0) -> None:
+        """Ring a doorbell after a commit; if it is lost, the monitor rings it again."""
+        try:
+            self.svc.tasks.ring(stage, self.video_id, task_key=task_key,
+                                delay_seconds=delay_seconds)
+        except Exception as exc:
+            self.log.warning("doorbell_failed", target=stage, error=str(exc))
+
+
+class LeaseKeeper:
+    """Renews the lease while the work runs, so a crash is noticed within one lease period."""
+
+    def __init__(self, ctx: StageContext) -> None:
+        self._ctx = ctx
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        lease = self._ctx.svc.settings.lease_seconds
+        while not self._stop.wait(lease / 3):
+            try:
+                self._ctx.svc.jobs.mutate_job(
+                    self._ctx.video_id,
+                    lifecycle.renew(self._ctx.stage, self._ctx.owner, utcnow(), lease),
+                )
+            except lifecycle.Skip:
+                self._ctx.log.warning("lease_lost")
+                return
+            except Exception as exc:  # a failed renewal must not kill the work; the next may pass
+                self._ctx.log.warning("lease_renew_failed", error=str(exc))
+
+
+def run_stage(svc: Services, stage: Stage, video_id: str, work: Callable[[StageContext], None]) -> dict[str, Any]:
+    owner = f"{stage.name}-{uuid.uuid4().hex[:12]}"
+    log = get_logger(stage=stage.name, video_id=video_id, owner=owner)
+    started = time.perf_counter()
+    try:
+        doc = svc.jobs.mutate_job(
+            video_id, lifecycle.claim(stage, owner, utcnow(), svc.settings.lease_seconds)
+        )
+    except lifecycle.Skip as skip:
+        log.info("doorbell_ignored", reason=skip.reason)
+        return {"outcome": "skipped", "reason": skip.reason}
+    log.info("stage_claimed", attempt=doc.get("attempts", {}).get(stage.name))
+    ctx = StageContext(svc, stage, video_id, owner, doc, log)
+    try:
+        with LeaseKeeper(ctx):
+            work(ctx)
+    except lifecycle.Skip as skip:
+        log.warning("stage_abandoned", reason=skip.reason)
+        return {"outcome": "abandoned", "reason": skip.reason}
+    except PipelineError as exc:
+        return _record_failure(ctx, exc.code, exc.message, exc.retryable)
+    except Exception as exc:
+        log.exception("stage_crashed")
+        return _record_failure(ctx, "internal", f"{type(exc).__name__}: {exc}", True)
+    finally:
+        log.info("stage_invocation_finished",
+                 duration_ms=round((time.perf_counter() - started) * 1000, 1))
+    return ctx.outcome
+
+
+def _record_failure(ctx: StageContext, code: str, message: str, retryable: bool) -> dict[str, Any]:
+    settings = ctx.svc.settings
+    try:
+        doc = ctx.svc.jobs.mutate_job(
+            ctx.video_id,
+            lifecycle.fail(ctx.stage, ctx.owner, utcnow(), code=code, message=message,
+                           retryable=retryable, backoff=settings.retry_backoff_seconds,
+                           max_attempts=settings.max_attempts),
+        )
+    except lifecycle.Skip as skip:
+        return {"outcome": "abandoned", "reason": skip.reason}
+    ctx.log.warning("stage_failed", code=code, message=message, status=doc["status"],
+                    next_retry_at=doc.get("next_retry_at"))
+    return {"outcome": "retry_scheduled" if doc["status"] != "failed" else "failed",
+            "error": {"code": code, "message": message}}

@@ -1,0 +1,126 @@
+"""video_agent: a step function. Each invocation submits or polls one video-model operation.
+
+Block 0 is the 8 s opening clip; each further block is a 7 s extension of the previous result.
+The operation's name is committed before the handler returns, so after a crash the next
+invocation polls it instead of paying for the same block again.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from shortvideo.errors import ContentFiltered, ProviderError
+from shortvideo.logs import timed
+from shortvideo.models import VIDEO, Language, Script, Style
+from shortvideo.ports import VideoStep
+from shortvideo.scripts import parse_script
+from shortvideo import lifecycle
+from shortvideo.stages.runner import StageContext, run_stage, utcnow
+from shortvideo.wiring import Services
+
+
+def final_video_object(video_id: str) -> str:
+    return f"veo31_videos/{video_id}.mp4"
+
+
+def block_prompt(script: Script, index: int, character_line: str | None) -> str:
+    block = script.blocks[index]
+    parts = [f"Style: {script.style.value}. Vertical 9:16.", f"Scene: {block.visual}"]
+    if character_line:
+        parts.append(f"Main character: {character_line}")
+    parts.append(f'Dialogue ({script.language.value}): "{block.dialogue}"')
+    if block.sound_effects:
+        parts.append(f"Sound effects: {block.sound_effects}")
+    return "\n".join(parts)
+
+
+def _load_script(ctx: StageContext) -> Script:
+    name = ctx.svc.blobs.name_from_uri(ctx.doc["script_file"])
+    return parse_script(__import__("json").loads(ctx.svc.blobs.download_bytes(name)))
+
+
+def _step(ctx: StageContext, script: Script, index: int) -> VideoStep:
+    character = None
+    refs: tuple[str, ...] = ()
+    if ctx.doc.get("character_id"):
+        found = ctx.svc.jobs.get_character(ctx.doc["character_id"])
+        if found:
+            character = f"{found.name}, {found.description}"
+            refs = (found.reference_image_uri,) if found.reference_image_uri else ()
+    block = script.blocks[index]
+    return VideoStep(
+        video_id=ctx.video_id, block_index=index, seconds=block.seconds,
+        prompt=block_prompt(script, index, character), visual=block.visual,
+        dialogue=block.dialogue, style=Style(script.style), language=Language(script.language),
+        output_prefix=f"veo31_videos/{ctx.video_id}/", previous_video_uri=ctx.doc.get("last_video_uri"),
+        reference_image_uris=refs,
+    )
+
+
+def _submit_next(ctx: StageContext, script: Script) -> None:
+    index = int(ctx.doc.get("completed_blocks", 0))
+    model = ctx.svc.video_model
+    with timed(ctx.log, "video_operation_submitted", block=index, model=model.model):
+        name = model.submit(_step(ctx, script, index))
+    ctx.progress(veo_operation={"name": name, "block": index, "model": model.model,
+                                "submitted_at": utcnow(), "polls": 0})
+
+
+def _finish_block(ctx: StageContext, status_uri: str, billed: float) -> None:
+    op = ctx.doc["veo_operation"]
+    price = ctx.svc.settings.veo_price_per_second
+    cost = dict(ctx.doc.get("cost", {}))
+    cost["billed_seconds"] = cost.get("billed_seconds", 0) + billed
+    cost["actual_usd"] = round(cost.get("actual_usd", 0.0) + billed * price, 2)
+    history = [*ctx.doc.get("video_operations", []),
+               {**op, "finished_at": utcnow(), "billed_seconds": billed, "video_uri": status_uri}]
+    ctx.progress(completed_blocks=op["block"] + 1, last_video_uri=status_uri, veo_operation=None,
+                 cost=cost, video_operations=history)
+    ctx.log.info("video_block_finished", block=op["block"],
+                 completed_blocks=op["block"] + 1, total_blocks=ctx.doc["total_blocks"])
+
+
+def _schedule_poll(ctx: StageContext) -> None:
+    settings = ctx.svc.settings
+    op: dict[str, Any] = ctx.doc["veo_operation"]
+    polls = int(op.get("polls", 0)) + 1
+    ctx.progress(veo_operation={**op, "polls": polls})
+    wake_at = utcnow() + timedelta(seconds=settings.video_poll_seconds)
+    ctx.doc = ctx.svc.jobs.mutate_job(
+        ctx.video_id, lifecycle.wait(VIDEO, ctx.owner, utcnow(), wake_at, settings.lease_seconds)
+    )
+    attempt = ctx.doc.get("attempts", {}).get("video", 1)
+    ctx.ring("video", task_key=f"a{attempt}-b{op['block']}-p{polls}",
+             delay_seconds=settings.video_poll_seconds)
+    ctx.outcome = {"outcome": "waiting", "block": op["block"], "polls": polls}
+
+
+def generate_video(ctx: StageContext) -> None:
+    script = _load_script(ctx)
+    total = int(ctx.doc["total_blocks"])
+    while True:
+        op = ctx.doc.get("veo_operation")
+        if op is None:
+            if int(ctx.doc.get("completed_blocks", 0)) >= total:
+                break
+            _submit_next(ctx, script)
+            op = ctx.doc["veo_operation"]
+        status = ctx.svc.video_model.poll(op["name"])
+        if not status.done:
+            _schedule_poll(ctx)
+            return
+        if status.filtered or status.error_code:
+            ctx.progress(veo_operation=None, last_failed_operation={**op, "failed_at": utcnow()})
+            if status.filtered:
+                raise ContentFiltered(status.error_message or "the video model filtered the block")
+            raise ProviderError(f"block {op['block']}: {status.error_code}: {status.error_message}")
+        _finish_block(ctx, status.video_uri or "", status.billed_seconds)
+    final = ctx.svc.blobs.copy(ctx.svc.blobs.name_from_uri(ctx.doc["last_video_uri"]),
+                               final_video_object(ctx.video_id))
+    ctx.complete(veo31_video_uri=final)
+    ctx.ring("assemble", task_key="a1")
+
+
+def handle_video(svc: Services, video_id: str) -> dict[str, object]:
+    return run_stage(svc, VIDEO, video_id, generate_video)

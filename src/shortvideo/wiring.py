@@ -1,0 +1,85 @@
+"""Builds each process's adapters once, lazily, from settings. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from shortvideo.errors import ConfigError
+from shortvideo.logs import get_logger
+from shortvideo.ports import BlobStore, JobStore, ScriptModel, TaskQueue, Transcriber, VideoModel
+from shortvideo.settings import Settings, get_settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    jobs: JobStore
+    blobs: BlobStore
+    tasks: TaskQueue
+    _lazy: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def script_model(self) -> ScriptModel:
+        if "script" not in self._lazy:
+            self._lazy["script"] = _script_model(self.settings)
+        model: ScriptModel = self._lazy["script"]
+        return model
+
+    @property
+    def video_model(self) -> VideoModel:
+        if "video" not in self._lazy:
+            self._lazy["video"] = _video_model(self.settings, self.blobs)
+        model: VideoModel = self._lazy["video"]
+        return model
+
+    @property
+    def transcriber(self) -> Transcriber:
+        if "transcriber" not in self._lazy:
+            from shortvideo.adapters.whisper import load_transcriber
+
+            self._lazy["transcriber"] = load_transcriber(self.settings)
+        model: Transcriber = self._lazy["transcriber"]
+        return model
+
+
+def _script_model(settings: Settings) -> ScriptModel:
+    if settings.model_provider == "google":
+        raise ConfigError("the Google script adapter (Gemini) is not in this build yet")
+    from shortvideo.adapters.demo_script import DemoScriptWriter
+
+    get_logger(stage="script").warning("demo_provider", detail="offline demo script writer, no Gemini")
+    return DemoScriptWriter()
+
+
+def _video_model(settings: Settings, blobs: BlobStore) -> VideoModel:
+    if settings.model_provider == "google":
+        raise ConfigError("the Google video adapter (Veo) is not in this build yet")
+    from shortvideo.adapters.demo_video import DemoVideoModel
+
+    get_logger(stage="video").warning("demo_provider", detail="offline demo video model, no Veo")
+    return DemoVideoModel(
+        blobs, settings.workdir / "demo-video", settings.demo_video_latency_seconds,
+        settings.demo_video_fail_blocks,
+    )
+
+
+def build_services(settings: Settings) -> Services:
+    from google.cloud import firestore, storage
+
+    from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
+    from shortvideo.adapters.firestore_jobs import FirestoreJobStore
+    from shortvideo.adapters.gcs_blobs import GcsBlobStore
+
+    return Services(
+        settings=settings,
+        jobs=FirestoreJobStore(firestore.Client(project=settings.project)),
+        blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
+        tasks=CloudTasksQueue(build_client(settings), settings),
+    )
+
+
+@functools.cache
+def services() -> Services:
+    return build_services(get_settings())

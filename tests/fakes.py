@@ -1,0 +1,163 @@
+"""In-memory doubles of the ports, for unit tests only (never for the product or e2e tests)."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shortvideo.errors import MediaError, UnknownJob
+from shortvideo.models import Character, JobDoc, Script
+from shortvideo.ports import Mutation, OperationStatus, ScriptBrief, VideoStep
+from shortvideo.settings import settings_from
+from shortvideo.wiring import Services
+
+
+class MemoryJobStore:
+    def __init__(self) -> None:
+        self.jobs: dict[str, JobDoc] = {}
+        self.characters: dict[str, Character] = {}
+        self.cache: dict[str, dict[str, Any]] = {}
+        self.writes = 0
+
+    def create_job(self, doc: JobDoc) -> None:
+        assert doc["video_id"] not in self.jobs
+        self.jobs[doc["video_id"]] = copy.deepcopy(doc)
+
+    def get_job(self, video_id: str) -> JobDoc | None:
+        return copy.deepcopy(self.jobs.get(video_id))
+
+    def mutate_job(self, video_id: str, mutation: Mutation) -> JobDoc:
+        if video_id not in self.jobs:
+            raise UnknownJob(f"no job {video_id}", field="video_id")
+        doc = copy.deepcopy(self.jobs[video_id])
+        patch = mutation(doc)
+        if patch:
+            self.writes += 1
+            doc.update(copy.deepcopy(patch))
+            self.jobs[video_id] = doc
+        return copy.deepcopy(doc)
+
+    def list_jobs(self, statuses: list[str], limit: int = 200) -> list[JobDoc]:
+        return [copy.deepcopy(d) for d in self.jobs.values() if d["status"] in statuses][:limit]
+
+    def get_character(self, character_id: str) -> Character | None:
+        return self.characters.get(character_id)
+
+    def get_cached_script(self, key: str) -> dict[str, Any] | None:
+        return self.cache.get(key)
+
+    def put_cached_script(self, key: str, entry: dict[str, Any]) -> None:
+        self.cache[key] = entry
+
+
+class DirBlobStore:
+    def __init__(self, root: Path, bucket: str = "test-bucket") -> None:
+        self.root = root
+        self.bucket = bucket
+
+    def _path(self, name: str) -> Path:
+        return self.root / name
+
+    def upload_file(self, name: str, path: Path, content_type: str) -> str:
+        self._path(name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, self._path(name))
+        return self.uri(name)
+
+    def upload_bytes(self, name: str, data: bytes, content_type: str) -> str:
+        self._path(name).parent.mkdir(parents=True, exist_ok=True)
+        self._path(name).write_bytes(data)
+        return self.uri(name)
+
+    def download_file(self, name: str, path: Path) -> None:
+        if not self._path(name).exists():
+            raise MediaError(f"object {name} not found")
+        shutil.copyfile(self._path(name), path)
+
+    def download_bytes(self, name: str) -> bytes:
+        if not self._path(name).exists():
+            raise MediaError(f"object {name} not found")
+        return self._path(name).read_bytes()
+
+    def exists(self, name: str) -> bool:
+        return self._path(name).exists()
+
+    def list_names(self, prefix: str) -> list[str]:
+        return sorted(str(p.relative_to(self.root)) for p in self.root.rglob("*")
+                      if p.is_file() and str(p.relative_to(self.root)).startswith(prefix))
+
+    def copy(self, source: str, destination: str) -> str:
+        return self.upload_bytes(destination, self.download_bytes(source), "")
+
+    def uri(self, name: str) -> str:
+        return f"gs://{self.bucket}/{name}"
+
+    def url(self, name: str) -> str:
+        return f"http://blobs.test/{self.bucket}/{name}"
+
+    def name_from_uri(self, uri: str) -> str:
+        return uri.removeprefix(f"gs://{self.bucket}/")
+
+
+@dataclass
+class RecordingTaskQueue:
+    rung: list[dict[str, Any]] = field(default_factory=list)
+
+    def ring(self, stage: str, video_id: str, *, task_key: str, delay_seconds: float = 0) -> None:
+        self.rung.append({"stage": stage, "video_id": video_id, "task_key": task_key,
+                          "delay_seconds": delay_seconds})
+
+
+class ScriptedVideoModel:
+    """Each submit is an operation that is done after `polls_until_done` polls."""
+
+    provider = "fake"
+    model = "fake-veo"
+
+    def __init__(self, blobs: DirBlobStore, polls_until_done: int = 1,
+                 errors: dict[int, str] | None = None) -> None:
+        self.blobs = blobs
+        self.polls_until_done = polls_until_done
+        self.errors = dict(errors or {})
+        self.submitted: list[VideoStep] = []
+        self._polls: dict[str, int] = {}
+
+    def submit(self, step: VideoStep) -> str:
+        name = f"ops/{len(self.submitted)}"
+        self.submitted.append(step)
+        self._polls[name] = 0
+        return name
+
+    def poll(self, operation_name: str) -> OperationStatus:
+        self._polls[operation_name] += 1
+        if self._polls[operation_name] < self.polls_until_done:
+            return OperationStatus(done=False)
+        step = self.submitted[int(operation_name.split("/")[1])]
+        if step.block_index in self.errors:
+            return OperationStatus(done=True, error_code="boom",
+                                   error_message=self.errors.pop(step.block_index))
+        uri = self.blobs.upload_bytes(f"{step.output_prefix}b{step.block_index}.mp4", b"mp4",
+                                      "video/mp4")
+        return OperationStatus(done=True, video_uri=uri, billed_seconds=step.seconds)
+
+
+class FixedScriptModel:
+    provider = "fake"
+    model = "fake-gemini"
+
+    def __init__(self, script_for: Any) -> None:
+        self.script_for = script_for
+        self.calls = 0
+
+    def write_script(self, brief: ScriptBrief) -> Script:
+        self.calls += 1
+        result: Script = self.script_for(brief)
+        return result
+
+
+def memory_services(tmp_path: Path, **env: str) -> Services:
+    settings = settings_from({"PIPELINE_WORKDIR": str(tmp_path / "work"), **env})
+    return Services(settings=settings, jobs=MemoryJobStore(),
+                    blobs=DirBlobStore(tmp_path / "blobs"), tasks=RecordingTaskQueue())

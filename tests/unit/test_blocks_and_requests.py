@@ -1,0 +1,86 @@
+import pytest
+
+from shortvideo.errors import InvalidRequest, ScriptInvalid
+from shortvideo.models import (
+    Character,
+    Language,
+    Style,
+    VideoRequest,
+    blocks_for_target,
+    seconds_for_blocks,
+)
+from shortvideo.adapters.demo_script import DemoScriptWriter
+from shortvideo.ports import ScriptBrief
+from shortvideo.scripts import parse_script, validate_script
+from shortvideo.stages.intake import parse_request
+
+
+@pytest.mark.parametrize(
+    ("target", "blocks", "seconds"),
+    [(60, 9, 64), (64, 9, 64), (71, 10, 71), (78, 11, 78), (85, 12, 85), (90, 12, 85)],
+)
+def test_block_count_fits_target(target, blocks, seconds):
+    assert blocks_for_target(target) == blocks
+    assert seconds_for_blocks(blocks) == seconds
+    assert 60 <= seconds <= 90
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({}, "theme"),
+        ({"theme": ""}, "theme"),
+        ({"theme": "   "}, "theme"),
+        ({"theme": "x" * 501}, "theme"),
+        ({"theme": "ok", "style": "baroque"}, "style"),
+        ({"theme": "ok", "language": "de"}, "language"),
+        ({"theme": "ok", "character_id": "../etc/passwd"}, "character_id"),
+        ({"theme": "ok", "music": "a/b"}, "music"),
+        ({"theme": "ok", "target_seconds": 30}, "target_seconds"),
+        ({"theme": "ok", "target_seconds": "sixty"}, "target_seconds"),
+        ({"theme": "ok", "surprise": 1}, "surprise"),
+        ({"theme": "bell\x07"}, "theme"),
+    ],
+)
+def test_bad_requests_name_the_field(payload, field):
+    with pytest.raises(InvalidRequest) as err:
+        parse_request(payload)
+    assert err.value.field == field
+    assert err.value.to_json()["error"]["field"] == field
+
+
+def test_request_defaults_and_non_object_body():
+    request = parse_request({"theme": "  The secret life of octopuses  "})
+    assert request.theme == "The secret life of octopuses"
+    assert (request.style, request.language, request.target_seconds) == (
+        Style.CINEMATIC, Language.EN, 64)
+    with pytest.raises(InvalidRequest):
+        parse_request(["theme"])
+    assert VideoRequest(theme="x" * 500).theme
+
+
+@pytest.mark.parametrize("language", list(Language))
+@pytest.mark.parametrize("count", [9, 12])
+def test_demo_writer_makes_valid_scripts(language, count):
+    character = Character(character_id="nova", name="Nova", description="an explorer")
+    brief = ScriptBrief(theme="Deep sea creatures that glow", style=Style.ANIME,
+                        language=language, block_count=count, character=character)
+    script = validate_script(DemoScriptWriter().write_script(brief), brief)
+    assert len(script.blocks) == count
+    assert "Nova" in script.blocks[0].dialogue
+    assert all("Deep sea creatures" in b.visual for b in script.blocks)
+    assert len({b.dialogue for b in script.blocks}) == count
+
+
+def test_validation_rejects_wrong_counts_languages_and_shapes():
+    brief = ScriptBrief(theme="t", style=Style.SKETCH, language=Language.FR, block_count=9)
+    script = DemoScriptWriter().write_script(brief)
+    with pytest.raises(ScriptInvalid, match="needs 10"):
+        validate_script(script, ScriptBrief("t", Style.SKETCH, Language.FR, 10))
+    with pytest.raises(ScriptInvalid, match="language"):
+        validate_script(script.model_copy(update={"language": Language.ES}), brief)
+    shuffled = script.model_copy(update={"blocks": list(reversed(script.blocks))})
+    with pytest.raises(ScriptInvalid, match="indices"):
+        validate_script(shuffled, brief)
+    with pytest.raises(ScriptInvalid, match="blocks"):
+        parse_script({"title": "t", "language": "fr", "style": "sketch", "blocks": [{"index": 0}]})

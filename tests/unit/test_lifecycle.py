@@ -1,0 +1,126 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shortvideo import lifecycle
+from shortvideo.models import ASSEMBLE, SCRIPT, VIDEO, Status, VideoRequest
+
+T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+BACKOFF = (60, 180, 600)
+
+
+def job(**fields):
+    doc = lifecycle.new_job("v1", VideoRequest(theme="octopus"), block_count=9, provider="demo",
+                            video_model="m", estimated_cost=1.0, now=T0)
+    doc.update(fields)
+    return doc
+
+
+def apply(doc, mutation):
+    patch = mutation(doc)
+    return {**doc, **(patch or {})}
+
+
+def test_every_non_terminal_status_may_fail_and_terminal_ones_are_final():
+    for status, targets in lifecycle.ALLOWED.items():
+        assert (Status.FAILED in targets) != status.terminal
+    with pytest.raises(lifecycle.IllegalTransition):
+        lifecycle.transition(job(status="completed"), Status.QUEUED, T0)
+    with pytest.raises(lifecycle.IllegalTransition):
+        lifecycle.transition(job(status="queued"), Status.COMPLETED, T0)
+
+
+def test_claim_takes_ready_stage_with_lease_and_counts_attempt():
+    doc = apply(job(), lifecycle.claim(SCRIPT, "o1", T0, 90))
+    assert doc["status"] == "scripting"
+    assert doc["lease_owner"] == "o1"
+    assert doc["lease_expires_at"] == T0 + timedelta(seconds=90)
+    assert doc["attempts"] == {"script": 1}
+    assert doc["stage_timings"]["script"]["started_at"] == T0
+
+
+def test_second_delivery_is_a_noop():
+    doc = apply(job(), lifecycle.claim(SCRIPT, "o1", T0, 90))
+    with pytest.raises(lifecycle.Skip, match="already running"):
+        lifecycle.claim(SCRIPT, "o2", T0, 90)(doc)
+    done = apply(doc, lifecycle.complete(SCRIPT, "o1", T0, {"script_file": "gs://b/s"}))
+    assert done["status"] == "script_generated"
+    with pytest.raises(lifecycle.Skip, match="not waiting for script"):
+        lifecycle.claim(SCRIPT, "o3", T0, 90)(done)
+
+
+def test_complete_requires_the_lease_owner():
+    doc = apply(job(), lifecycle.claim(SCRIPT, "o1", T0, 90))
+    with pytest.raises(lifecycle.Skip, match="lease lost"):
+        lifecycle.complete(SCRIPT, "intruder", T0, {})(doc)
+    with pytest.raises(lifecycle.IllegalTransition):
+        lifecycle.progress(SCRIPT, "o1", T0, {"status": "completed"})
+
+
+def test_failure_backs_off_then_fails_after_max_attempts():
+    doc = job()
+    for attempt, delay in enumerate(BACKOFF, start=1):
+        now = T0 + timedelta(hours=attempt)
+        doc = apply(doc, lifecycle.claim(SCRIPT, f"o{attempt}", now, 90))
+        doc = apply(doc, lifecycle.fail(SCRIPT, f"o{attempt}", now, code="provider_error",
+                                        message="503", retryable=True, backoff=BACKOFF,
+                                        max_attempts=3))
+        if attempt < 3:
+            assert doc["status"] == "queued"
+            assert doc["next_retry_at"] == now + timedelta(seconds=delay)
+            with pytest.raises(lifecycle.Skip, match="retry not due"):
+                lifecycle.claim(SCRIPT, "early", now, 90)(doc)
+    assert doc["status"] == "failed"
+    assert doc["error"]["stage"] == "script"
+    assert "failed 3 times" in doc["error"]["message"]
+
+
+def test_non_retryable_failure_fails_at_once():
+    doc = apply(job(), lifecycle.claim(SCRIPT, "o1", T0, 90))
+    doc = apply(doc, lifecycle.fail(SCRIPT, "o1", T0, code="content_filtered", message="no",
+                                    retryable=False, backoff=BACKOFF, max_attempts=3))
+    assert doc["status"] == "failed"
+    assert doc["error"]["message"] == "no"
+
+
+def test_waiting_video_stage_is_reclaimed_only_when_the_poll_is_due():
+    doc = apply(job(status="script_generated"), lifecycle.claim(VIDEO, "o1", T0, 90))
+    wake = T0 + timedelta(seconds=10)
+    doc = apply(doc, lifecycle.wait(VIDEO, "o1", T0, wake, 90))
+    assert doc["lease_owner"] == lifecycle.WAITING
+    assert doc["lease_expires_at"] == wake + timedelta(seconds=90)
+    with pytest.raises(lifecycle.Skip, match="poll not due"):
+        lifecycle.claim(VIDEO, "o2", T0 + timedelta(seconds=2), 90)(doc)
+    doc = apply(doc, lifecycle.claim(VIDEO, "o2", wake, 90))
+    assert doc["lease_owner"] == "o2"
+    assert doc["attempts"] == {"video": 1}  # a poll is not a new attempt
+
+
+def test_monitor_recovers_only_expired_leases():
+    doc = apply(job(status="video_generated"), lifecycle.claim(ASSEMBLE, "o1", T0, 30))
+    with pytest.raises(lifecycle.Skip):
+        lifecycle.recover_expired(T0 + timedelta(seconds=29), BACKOFF, 3)(doc)
+    doc = apply(doc, lifecycle.recover_expired(T0 + timedelta(seconds=31), BACKOFF, 3))
+    assert doc["status"] == "video_generated"
+    assert doc["error"]["code"] == "lease_expired"
+    assert doc["lease_owner"] is None
+
+
+def test_doorbell_due_for_retries_and_lost_handoffs():
+    retry = job(next_retry_at=T0 + timedelta(seconds=60))
+    assert not lifecycle.doorbell_due(retry, T0, 90)
+    assert lifecycle.doorbell_due(retry, T0 + timedelta(seconds=60), 90)
+    rung = apply(retry, lifecycle.mark_retry_rung(T0 + timedelta(seconds=60), 90))
+    assert not lifecycle.doorbell_due(rung, T0 + timedelta(seconds=100), 90)
+    assert lifecycle.doorbell_due(rung, T0 + timedelta(seconds=151), 90)
+    fresh = job()
+    assert not lifecycle.doorbell_due(fresh, T0 + timedelta(seconds=10), 90)
+    assert lifecycle.doorbell_due(fresh, T0 + timedelta(seconds=90), 90)
+    assert not lifecycle.doorbell_due(job(status="scripting"), T0 + timedelta(hours=1), 90)
+
+
+def test_cancel_fails_a_running_job_but_not_a_finished_one():
+    doc = apply(job(), lifecycle.cancel(T0, "creator cancelled"))
+    assert doc["status"] == "failed"
+    with pytest.raises(lifecycle.Skip):
+        lifecycle.cancel(T0, "again")(doc)
