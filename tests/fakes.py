@@ -85,8 +85,11 @@ class DirBlobStore:
         return self._path(name).exists()
 
     def list_names(self, prefix: str) -> list[str]:
-        return sorted(str(p.relative_to(self.root)) for p in self.root.rglob("*")
-                      if p.is_file() and str(p.relative_to(self.root)).startswith(prefix))
+        return sorted(
+            str(p.relative_to(self.root))
+            for p in self.root.rglob("*")
+            if p.is_file() and str(p.relative_to(self.root)).startswith(prefix)
+        )
 
     def copy(self, source: str, destination: str) -> str:
         return self.upload_bytes(destination, self.download_bytes(source), "")
@@ -106,8 +109,14 @@ class RecordingTaskQueue:
     rung: list[dict[str, Any]] = field(default_factory=list)
 
     def ring(self, stage: str, video_id: str, *, task_key: str, delay_seconds: float = 0) -> None:
-        self.rung.append({"stage": stage, "video_id": video_id, "task_key": task_key,
-                          "delay_seconds": delay_seconds})
+        self.rung.append(
+            {
+                "stage": stage,
+                "video_id": video_id,
+                "task_key": task_key,
+                "delay_seconds": delay_seconds,
+            }
+        )
 
 
 class ScriptedVideoModel:
@@ -116,8 +125,9 @@ class ScriptedVideoModel:
     provider = "fake"
     model = "fake-veo"
 
-    def __init__(self, blobs: DirBlobStore, polls_until_done: int = 1,
-                 errors: dict[int, str] | None = None) -> None:
+    def __init__(
+        self, blobs: DirBlobStore, polls_until_done: int = 1, errors: dict[int, str] | None = None
+    ) -> None:
         self.blobs = blobs
         self.polls_until_done = polls_until_done
         self.errors = dict(errors or {})
@@ -136,10 +146,12 @@ class ScriptedVideoModel:
             return OperationStatus(done=False)
         step = self.submitted[int(operation_name.split("/")[1])]
         if step.block_index in self.errors:
-            return OperationStatus(done=True, error_code="boom",
-                                   error_message=self.errors.pop(step.block_index))
-        uri = self.blobs.upload_bytes(f"{step.output_prefix}b{step.block_index}.mp4", b"mp4",
-                                      "video/mp4")
+            return OperationStatus(
+                done=True, error_code="boom", error_message=self.errors.pop(step.block_index)
+            )
+        uri = self.blobs.upload_bytes(
+            f"{step.output_prefix}b{step.block_index}.mp4", b"mp4", "video/mp4"
+        )
         return OperationStatus(done=True, video_uri=uri, billed_seconds=step.seconds)
 
 
@@ -159,5 +171,9 @@ class FixedScriptModel:
 
 def memory_services(tmp_path: Path, **env: str) -> Services:
     settings = settings_from({"PIPELINE_WORKDIR": str(tmp_path / "work"), **env})
-    return Services(settings=settings, jobs=MemoryJobStore(),
-                    blobs=DirBlobStore(tmp_path / "blobs"), tasks=RecordingTaskQueue())
+    return Services(
+        settings=settings,
+        jobs=MemoryJobStore(),
+        blobs=DirBlobStore(tmp_path / "blobs"),
+        tasks=RecordingTaskQueue(),
+    )

@@ -13,8 +13,12 @@ def _dispatch(payload: dict) -> tuple[int, dict]:
     if "video_id" in payload:
         return 200, handle_script(services(), doorbell_video_id(payload))
     job = create_job(services(), payload)
-    return 202, {"video_id": job["video_id"], "status": job["status"],
-                 "block_count": job["block_count"], "provider": job["provider"]}
+    return 202, {
+        "video_id": job["video_id"],
+        "status": job["status"],
+        "block_count": job["block_count"],
+        "provider": job["provider"],
+    }
 
 
 @functions_framework.http

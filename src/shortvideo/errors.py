@@ -29,6 +29,16 @@ class InvalidRequest(PipelineError):
     http_status = 400
 
 
+class MethodNotAllowed(InvalidRequest):
+    code = "method_not_allowed"
+    http_status = 405
+
+
+class BodyTooLarge(InvalidRequest):
+    code = "body_too_large"
+    http_status = 413
+
+
 class UnknownJob(PipelineError):
     code = "unknown_video_id"
     http_status = 404

@@ -9,7 +9,7 @@ from typing import Any
 
 import flask
 
-from shortvideo.errors import InvalidRequest, PipelineError
+from shortvideo.errors import BodyTooLarge, InvalidRequest, MethodNotAllowed, PipelineError
 from shortvideo.logs import get_logger
 
 MAX_BODY_BYTES = 64 * 1024
@@ -19,16 +19,17 @@ Dispatch = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
 
 def json_response(status: int, body: dict[str, Any]) -> flask.Response:
-    return flask.Response(json.dumps(body, default=str), status=status,
-                          mimetype="application/json")
+    return flask.Response(json.dumps(body, default=str), status=status, mimetype="application/json")
 
 
 def read_json_object(request: flask.Request, *, allow_empty: bool = False) -> dict[str, Any]:
     if request.method != "POST":
-        raise InvalidRequest("use POST", field="method")
+        raise MethodNotAllowed("use POST", field="method")
     if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise InvalidRequest(f"body larger than {MAX_BODY_BYTES} bytes", field="body")
+        raise BodyTooLarge(f"body larger than {MAX_BODY_BYTES} bytes", field="body")
     raw = request.get_data(cache=False)
+    if len(raw) > MAX_BODY_BYTES:
+        raise BodyTooLarge(f"body larger than {MAX_BODY_BYTES} bytes", field="body")
     if allow_empty and not raw.strip():
         return {}
     try:
@@ -51,7 +52,9 @@ def doorbell_video_id(payload: dict[str, Any]) -> str:
     return video_id
 
 
-def serve(request: flask.Request, dispatch: Dispatch, *, allow_empty: bool = False) -> flask.Response:
+def serve(
+    request: flask.Request, dispatch: Dispatch, *, allow_empty: bool = False
+) -> flask.Response:
     log = get_logger(path=request.path, task=request.headers.get("X-CloudTasks-TaskName"))
     try:
         status, body = dispatch(read_json_object(request, allow_empty=allow_empty))

@@ -104,7 +104,7 @@ def _require_owner(doc: JobDoc, stage: Stage, owner: str) -> None:
 
 
 def claim(stage: Stage, owner: str, now: datetime, lease_seconds: int) -> Mutation:
-    """Take the stage: from `ready` (a new attempt) or from a waiting video stage whose poll is due."""
+    """Take the stage from `ready` (a new attempt) or from a waiting video stage now due."""
 
     def mutate(doc: JobDoc) -> dict[str, Any]:
         status = Status(doc["status"])
@@ -113,11 +113,19 @@ def claim(stage: Stage, owner: str, now: datetime, lease_seconds: int) -> Mutati
             due = doc.get("next_retry_at")
             if due is not None and due > now:
                 raise Skip(f"retry not due before {due.isoformat()}")
-            attempts = {**doc.get("attempts", {}), stage.name: doc.get("attempts", {}).get(stage.name, 0) + 1}
+            attempts = {
+                **doc.get("attempts", {}),
+                stage.name: doc.get("attempts", {}).get(stage.name, 0) + 1,
+            }
             timings = dict(doc.get("stage_timings", {}))
             timings.setdefault(stage.name, {"started_at": now})
             return transition(
-                doc, stage.active, now, **lease, attempts=attempts, stage_timings=timings,
+                doc,
+                stage.active,
+                now,
+                **lease,
+                attempts=attempts,
+                stage_timings=timings,
                 next_retry_at=None,
             )
         if status == stage.active and doc.get("lease_owner") == WAITING:
@@ -153,7 +161,9 @@ def progress(stage: Stage, owner: str, now: datetime, fields: dict[str, Any]) ->
     return mutate
 
 
-def wait(stage: Stage, owner: str, now: datetime, wake_at: datetime, grace_seconds: int) -> Mutation:
+def wait(
+    stage: Stage, owner: str, now: datetime, wake_at: datetime, grace_seconds: int
+) -> Mutation:
     """Release the handler's lease until a scheduled poll; the monitor steps in if none comes."""
 
     def mutate(doc: JobDoc) -> dict[str, Any]:
@@ -180,16 +190,28 @@ def complete(stage: Stage, owner: str, now: datetime, fields: dict[str, Any]) ->
     def mutate(doc: JobDoc) -> dict[str, Any]:
         _require_owner(doc, stage, owner)
         return transition(
-            doc, stage.done, now, **fields, lease_owner=None, lease_expires_at=None,
-            wake_at=None, error=None, stage_timings=_finish_timing(doc, stage, now),
+            doc,
+            stage.done,
+            now,
+            **fields,
+            lease_owner=None,
+            lease_expires_at=None,
+            wake_at=None,
+            error=None,
+            stage_timings=_finish_timing(doc, stage, now),
         )
 
     return mutate
 
 
 def _failure(
-    doc: JobDoc, stage: Stage, now: datetime, error: dict[str, Any], retryable: bool,
-    backoff: tuple[int, ...], max_attempts: int,
+    doc: JobDoc,
+    stage: Stage,
+    now: datetime,
+    error: dict[str, Any],
+    retryable: bool,
+    backoff: tuple[int, ...],
+    max_attempts: int,
 ) -> dict[str, Any]:
     attempts = doc.get("attempts", {}).get(stage.name, 0)
     error = {**error, "stage": stage.name, "attempt": attempts, "at": now}
@@ -197,7 +219,11 @@ def _failure(
     if retryable and attempts < max_attempts:
         delay = backoff[min(attempts, len(backoff)) - 1] if backoff else 60
         return transition(
-            doc, stage.ready, now, **cleared, error=error,
+            doc,
+            stage.ready,
+            now,
+            **cleared,
+            error=error,
             next_retry_at=now + timedelta(seconds=delay),
         )
     reason = error["message"]
@@ -207,8 +233,15 @@ def _failure(
 
 
 def fail(
-    stage: Stage, owner: str, now: datetime, *, code: str, message: str, retryable: bool,
-    backoff: tuple[int, ...], max_attempts: int,
+    stage: Stage,
+    owner: str,
+    now: datetime,
+    *,
+    code: str,
+    message: str,
+    retryable: bool,
+    backoff: tuple[int, ...],
+    max_attempts: int,
 ) -> Mutation:
     def mutate(doc: JobDoc) -> dict[str, Any]:
         _require_owner(doc, stage, owner)

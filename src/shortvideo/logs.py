@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,7 +14,7 @@ import structlog
 _configured = False
 
 
-def _severity(_: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+def _severity(_: Any, method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     event["severity"] = {"warn": "WARNING", "exception": "ERROR"}.get(method, method.upper())
     return event
 

@@ -32,8 +32,11 @@ def cache_key(brief: ScriptBrief, provider: str, model: str) -> str:
 
 def cache_entry(script: Script, now: datetime, ttl_days: int) -> dict[str, Any]:
     # expires_at is also the field a Firestore TTL policy deletes on.
-    return {"script": script.model_dump(mode="json"), "created_at": now,
-            "expires_at": now + timedelta(days=ttl_days)}
+    return {
+        "script": script.model_dump(mode="json"),
+        "created_at": now,
+        "expires_at": now + timedelta(days=ttl_days),
+    }
 
 
 def cached_script(entry: dict[str, Any] | None, now: datetime) -> Script | None:

@@ -49,7 +49,9 @@ def _script_model(settings: Settings) -> ScriptModel:
         raise ConfigError("the Google script adapter (Gemini) is not in this build yet")
     from shortvideo.adapters.demo_script import DemoScriptWriter
 
-    get_logger(stage="script").warning("demo_provider", detail="offline demo script writer, no Gemini")
+    get_logger(stage="script").warning(
+        "demo_provider", detail="offline demo script writer, no Gemini"
+    )
     return DemoScriptWriter()
 
 
@@ -60,13 +62,15 @@ def _video_model(settings: Settings, blobs: BlobStore) -> VideoModel:
 
     get_logger(stage="video").warning("demo_provider", detail="offline demo video model, no Veo")
     return DemoVideoModel(
-        blobs, settings.workdir / "demo-video", settings.demo_video_latency_seconds,
+        blobs,
+        settings.workdir / "demo-video",
+        settings.demo_video_latency_seconds,
         settings.demo_video_fail_blocks,
     )
 
 
 def build_services(settings: Settings) -> Services:
-    from google.cloud import firestore, storage
+    from google.cloud import firestore, storage  # type: ignore[attr-defined]
 
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore

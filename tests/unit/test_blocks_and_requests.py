@@ -1,5 +1,6 @@
 import pytest
 
+from shortvideo.adapters.demo_script import DemoScriptWriter
 from shortvideo.errors import InvalidRequest, ScriptInvalid
 from shortvideo.models import (
     Character,
@@ -9,7 +10,6 @@ from shortvideo.models import (
     blocks_for_target,
     seconds_for_blocks,
 )
-from shortvideo.adapters.demo_script import DemoScriptWriter
 from shortvideo.ports import ScriptBrief
 from shortvideo.scripts import parse_script, validate_script
 from shortvideo.stages.intake import parse_request
@@ -53,7 +53,10 @@ def test_request_defaults_and_non_object_body():
     request = parse_request({"theme": "  The secret life of octopuses  "})
     assert request.theme == "The secret life of octopuses"
     assert (request.style, request.language, request.target_seconds) == (
-        Style.CINEMATIC, Language.EN, 64)
+        Style.CINEMATIC,
+        Language.EN,
+        64,
+    )
     with pytest.raises(InvalidRequest):
         parse_request(["theme"])
     assert VideoRequest(theme="x" * 500).theme
@@ -63,8 +66,13 @@ def test_request_defaults_and_non_object_body():
 @pytest.mark.parametrize("count", [9, 12])
 def test_demo_writer_makes_valid_scripts(language, count):
     character = Character(character_id="nova", name="Nova", description="an explorer")
-    brief = ScriptBrief(theme="Deep sea creatures that glow", style=Style.ANIME,
-                        language=language, block_count=count, character=character)
+    brief = ScriptBrief(
+        theme="Deep sea creatures that glow",
+        style=Style.ANIME,
+        language=language,
+        block_count=count,
+        character=character,
+    )
     script = validate_script(DemoScriptWriter().write_script(brief), brief)
     assert len(script.blocks) == count
     assert "Nova" in script.blocks[0].dialogue

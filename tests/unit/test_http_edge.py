@@ -1,15 +1,19 @@
 import pytest
 
-from shortvideo.errors import InvalidRequest
+from shortvideo.errors import ConfigError, InvalidRequest
 from shortvideo.http import doorbell_video_id
 from shortvideo.settings import settings_from
-from shortvideo.errors import ConfigError
 
 
 @pytest.mark.parametrize(
     ("payload", "field"),
-    [({}, "video_id"), ({"video_id": 7}, "video_id"), ({"video_id": "a/b"}, "video_id"),
-     ({"video_id": ""}, "video_id"), ({"video_id": "a", "x": 1}, "x")],
+    [
+        ({}, "video_id"),
+        ({"video_id": 7}, "video_id"),
+        ({"video_id": "a/b"}, "video_id"),
+        ({"video_id": ""}, "video_id"),
+        ({"video_id": "a", "x": 1}, "x"),
+    ],
 )
 def test_doorbell_body_is_exactly_a_video_id(payload, field):
     with pytest.raises(InvalidRequest) as err:

@@ -10,8 +10,15 @@ BACKOFF = (60, 180, 600)
 
 
 def job(**fields):
-    doc = lifecycle.new_job("v1", VideoRequest(theme="octopus"), block_count=9, provider="demo",
-                            video_model="m", estimated_cost=1.0, now=T0)
+    doc = lifecycle.new_job(
+        "v1",
+        VideoRequest(theme="octopus"),
+        block_count=9,
+        provider="demo",
+        video_model="m",
+        estimated_cost=1.0,
+        now=T0,
+    )
     doc.update(fields)
     return doc
 
@@ -62,9 +69,19 @@ def test_failure_backs_off_then_fails_after_max_attempts():
     for attempt, delay in enumerate(BACKOFF, start=1):
         now = T0 + timedelta(hours=attempt)
         doc = apply(doc, lifecycle.claim(SCRIPT, f"o{attempt}", now, 90))
-        doc = apply(doc, lifecycle.fail(SCRIPT, f"o{attempt}", now, code="provider_error",
-                                        message="503", retryable=True, backoff=BACKOFF,
-                                        max_attempts=3))
+        doc = apply(
+            doc,
+            lifecycle.fail(
+                SCRIPT,
+                f"o{attempt}",
+                now,
+                code="provider_error",
+                message="503",
+                retryable=True,
+                backoff=BACKOFF,
+                max_attempts=3,
+            ),
+        )
         if attempt < 3:
             assert doc["status"] == "queued"
             assert doc["next_retry_at"] == now + timedelta(seconds=delay)
@@ -77,8 +94,19 @@ def test_failure_backs_off_then_fails_after_max_attempts():
 
 def test_non_retryable_failure_fails_at_once():
     doc = apply(job(), lifecycle.claim(SCRIPT, "o1", T0, 90))
-    doc = apply(doc, lifecycle.fail(SCRIPT, "o1", T0, code="content_filtered", message="no",
-                                    retryable=False, backoff=BACKOFF, max_attempts=3))
+    doc = apply(
+        doc,
+        lifecycle.fail(
+            SCRIPT,
+            "o1",
+            T0,
+            code="content_filtered",
+            message="no",
+            retryable=False,
+            backoff=BACKOFF,
+            max_attempts=3,
+        ),
+    )
     assert doc["status"] == "failed"
     assert doc["error"]["message"] == "no"
 

@@ -10,14 +10,21 @@ BRIEF = ScriptBrief(theme="Volcanoes", style=Style.CINEMATIC, language=Language.
 
 def test_key_ignores_whitespace_and_case_but_not_what_shapes_the_script():
     base = cache_key(BRIEF, "demo", "m")
-    assert cache_key(ScriptBrief("  volcanoes ", Style.CINEMATIC, Language.EN, 9), "demo", "m") == base
+    assert (
+        cache_key(ScriptBrief("  volcanoes ", Style.CINEMATIC, Language.EN, 9), "demo", "m") == base
+    )
     variants = [
         ScriptBrief("Glaciers", Style.CINEMATIC, Language.EN, 9),
         ScriptBrief("Volcanoes", Style.ANIME, Language.EN, 9),
         ScriptBrief("Volcanoes", Style.CINEMATIC, Language.FR, 9),
         ScriptBrief("Volcanoes", Style.CINEMATIC, Language.EN, 10),
-        ScriptBrief("Volcanoes", Style.CINEMATIC, Language.EN, 9,
-                    Character(character_id="c", name="Ana", description="d")),
+        ScriptBrief(
+            "Volcanoes",
+            Style.CINEMATIC,
+            Language.EN,
+            9,
+            Character(character_id="c", name="Ana", description="d"),
+        ),
     ]
     keys = {cache_key(v, "demo", "m") for v in variants}
     assert base not in keys and len(keys) == len(variants)

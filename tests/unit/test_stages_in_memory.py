@@ -29,8 +29,9 @@ def make_job(svc, **payload):
 def test_create_rings_script_and_rejects_unknown_references(svc):
     job = make_job(svc, style="vintage")
     assert job["status"] == "queued" and job["block_count"] == 9
-    assert svc.tasks.rung == [{"stage": "script", "video_id": job["video_id"],
-                               "task_key": "a1", "delay_seconds": 0}]
+    assert svc.tasks.rung == [
+        {"stage": "script", "video_id": job["video_id"], "task_key": "a1", "delay_seconds": 0}
+    ]
     assert job["cost"]["estimated_usd"] == pytest.approx(64 * 0.40)
     with pytest.raises(UnknownCharacter):
         make_job(svc, character_id="ghost")
@@ -122,7 +123,9 @@ def test_monitor_fails_after_max_attempts_with_a_readable_reason(svc):
     for _ in range(3):
         svc.jobs.jobs[video_id]["status"] = "scripting"
         svc.jobs.jobs[video_id]["lease_owner"] = "dead"
-        svc.jobs.jobs[video_id]["attempts"] = {"script": svc.jobs.jobs[video_id]["attempts"].get("script", 0) + 1}
+        svc.jobs.jobs[video_id]["attempts"] = {
+            "script": svc.jobs.jobs[video_id]["attempts"].get("script", 0) + 1
+        }
         svc.jobs.jobs[video_id]["lease_expires_at"] = utcnow() - timedelta(seconds=1)
         summary = monitor_stage.run_monitor(svc)
     doc = svc.jobs.get_job(video_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -57,7 +58,9 @@ class CloudTasksQueue:
             )
         task = tasks_v2.Task(
             name=self._client.task_path(
-                self._settings.project, self._settings.tasks_location, queue_name,
+                self._settings.project,
+                self._settings.tasks_location,
+                queue_name,
                 task_id(video_id, stage, task_key),
             ),
             http_request=http_request,
@@ -67,7 +70,6 @@ class CloudTasksQueue:
             when = timestamp_pb2.Timestamp()
             when.FromDatetime(datetime.now(UTC) + timedelta(seconds=delay_seconds))
             task.schedule_time = when
-        try:
+        # A duplicate name means the same doorbell was already rung: that is why it is named.
+        with contextlib.suppress(gexc.AlreadyExists):
             self._client.create_task(parent=parent, task=task)
-        except gexc.AlreadyExists:
-            pass  # the same doorbell was already rung: that is the point of naming it

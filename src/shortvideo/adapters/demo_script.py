@@ -54,9 +54,18 @@ _BEATS: dict[Language, list[str]] = {
 }
 _NARRATOR = {Language.EN: "your guide", Language.FR: "votre guide", Language.ES: "tu guía"}
 _SHOTS = [
-    "opening wide shot", "close-up", "slow pan", "detail macro shot", "tracking shot",
-    "over-the-shoulder shot", "dramatic reveal", "split-screen montage", "aerial view",
-    "reflective medium shot", "golden-hour panorama", "closing wide shot",
+    "opening wide shot",
+    "close-up",
+    "slow pan",
+    "detail macro shot",
+    "tracking shot",
+    "over-the-shoulder shot",
+    "dramatic reveal",
+    "split-screen montage",
+    "aerial view",
+    "reflective medium shot",
+    "golden-hour panorama",
+    "closing wide shot",
 ]
 _SOUNDS = ["soft whoosh", "light chime", "ambient hum", "footsteps", "gentle wind", "click"]
 
@@ -78,7 +87,11 @@ class DemoScriptWriter:
         order = [0, *range(1, brief.block_count - 1), len(beats) - 1][: brief.block_count]
         blocks = []
         for index, beat in enumerate(order):
-            who = f"{brief.character.name} ({brief.character.description})" if brief.character else "a narrator"
+            who = (
+                f"{brief.character.name} ({brief.character.description})"
+                if brief.character
+                else "a narrator"
+            )
             blocks.append(
                 Block(
                     index=index,

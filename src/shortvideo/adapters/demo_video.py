@@ -25,7 +25,10 @@ class DemoVideoModel:
     model = "demo-veo-offline"
 
     def __init__(
-        self, blobs: BlobStore, workdir: Path, latency_seconds: float = 1.0,
+        self,
+        blobs: BlobStore,
+        workdir: Path,
+        latency_seconds: float = 1.0,
         fail_blocks: tuple[int, ...] = (),
     ) -> None:
         self._blobs = blobs
@@ -41,13 +44,16 @@ class DemoVideoModel:
             "done_at": (datetime.now(UTC) + timedelta(seconds=self._latency)).isoformat(),
         }
         if self._inject_failure(step):
-            record["error"] = {"code": "demo_injected_failure",
-                               "message": f"demo fault injected on block {step.block_index}"}
+            record["error"] = {
+                "code": "demo_injected_failure",
+                "message": f"demo fault injected on block {step.block_index}",
+            }
         else:
             record["video_uri"] = self._render(step, op_id)
             record["billed_seconds"] = step.seconds
-        self._blobs.upload_bytes(f"{_OPS}/{op_id}.json", json.dumps(record).encode(),
-                                 "application/json")
+        self._blobs.upload_bytes(
+            f"{_OPS}/{op_id}.json", json.dumps(record).encode(), "application/json"
+        )
         return f"{_OPS}/{op_id}"
 
     def poll(self, operation_name: str) -> OperationStatus:
@@ -55,10 +61,14 @@ class DemoVideoModel:
         if datetime.fromisoformat(record["done_at"]) > datetime.now(UTC):
             return OperationStatus(done=False)
         if "error" in record:
-            return OperationStatus(done=True, error_code=record["error"]["code"],
-                                   error_message=record["error"]["message"])
-        return OperationStatus(done=True, video_uri=record["video_uri"],
-                               billed_seconds=float(record["billed_seconds"]))
+            return OperationStatus(
+                done=True,
+                error_code=record["error"]["code"],
+                error_message=record["error"]["message"],
+            )
+        return OperationStatus(
+            done=True, video_uri=record["video_uri"], billed_seconds=float(record["billed_seconds"])
+        )
 
     def _inject_failure(self, step: VideoStep) -> bool:
         """Fail the first submission of each configured block once per job (for demos and tests)."""
@@ -76,15 +86,21 @@ class DemoVideoModel:
             work = Path(tmp)
             clip = work / "clip.mp4"
             render_block_clip(
-                out_path=clip, seconds=step.seconds, style=step.style,
-                block_index=step.block_index, visual=step.visual, dialogue=step.dialogue,
-                language=step.language, workdir=work,
+                out_path=clip,
+                seconds=step.seconds,
+                style=step.style,
+                block_index=step.block_index,
+                visual=step.visual,
+                dialogue=step.dialogue,
+                language=step.language,
+                workdir=work,
             )
             result = clip
             if step.previous_video_uri:
                 previous = work / "previous.mp4"
-                self._blobs.download_file(self._blobs.name_from_uri(step.previous_video_uri),
-                                          previous)
+                self._blobs.download_file(
+                    self._blobs.name_from_uri(step.previous_video_uri), previous
+                )
                 result = work / "extended.mp4"
                 extend_video(previous, clip, result, work)
             name = f"{step.output_prefix}block-{step.block_index:02d}-{op_id[:8]}.mp4"

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from google.api_core import exceptions as gexc
-from google.cloud import storage
+from google.cloud import storage  # type: ignore[attr-defined]
 
 from shortvideo.errors import MediaError
 
@@ -61,4 +61,4 @@ class GcsBlobStore:
         prefix = f"gs://{self.bucket}/"
         if not uri.startswith(prefix):
             raise MediaError(f"{uri} is not in bucket {self.bucket}")
-        return uri[len(prefix):]
+        return uri[len(prefix) :]

@@ -53,20 +53,30 @@ def assemble(ctx: StageContext) -> None:
             svc.blobs.download_file(music_object(svc, ctx.doc["music"]), music)
         final = work / "final.mp4"
         with timed(ctx.log, "encoded", music=bool(music)):
-            ffmpeg.run_ffmpeg(ffmpeg.assemble_args(
-                video=source, subtitles_ass=work / "subtitles.ass", out=final, music=music,
-                music_volume=svc.settings.music_volume,
-            ))
+            ffmpeg.run_ffmpeg(
+                ffmpeg.assemble_args(
+                    video=source,
+                    subtitles_ass=work / "subtitles.ass",
+                    out=final,
+                    music=music,
+                    music_volume=svc.settings.music_volume,
+                )
+            )
         thumbnail = work / "thumbnail.jpg"
         ffmpeg.run_ffmpeg(ffmpeg.thumbnail_args(final, thumbnail))
         info = ffmpeg.probe(final)
         final_uri = svc.blobs.upload_file(names["final"], final, "video/mp4")
         thumb_uri = svc.blobs.upload_file(names["thumbnail"], thumbnail, "image/jpeg")
         ctx.complete(
-            final_video_uri=final_uri, final_video_url=svc.blobs.url(names["final"]),
-            thumbnail_uri=thumb_uri, thumbnail_url=svc.blobs.url(names["thumbnail"]),
-            subtitles_uri=srt_uri, transcript=transcript[:20000],
-            duration=round(info.duration, 3), width=info.width, height=info.height,
+            final_video_uri=final_uri,
+            final_video_url=svc.blobs.url(names["final"]),
+            thumbnail_uri=thumb_uri,
+            thumbnail_url=svc.blobs.url(names["thumbnail"]),
+            subtitles_uri=srt_uri,
+            transcript=transcript[:20000],
+            duration=round(info.duration, 3),
+            width=info.width,
+            height=info.height,
             size_bytes=info.size_bytes,
         )
     finally:

@@ -48,13 +48,23 @@ def create_job(svc: Services, payload: Any) -> JobDoc:
     estimate = seconds_for_blocks(block_count) * svc.settings.veo_price_per_second
     video_id = uuid.uuid4().hex
     doc = lifecycle.new_job(
-        video_id, request, block_count=block_count, provider=video_model.provider,
-        video_model=video_model.model, estimated_cost=estimate, now=utcnow(),
+        video_id,
+        request,
+        block_count=block_count,
+        provider=video_model.provider,
+        video_model=video_model.model,
+        estimated_cost=estimate,
+        now=utcnow(),
     )
     svc.jobs.create_job(doc)
     log = get_logger(stage="intake", video_id=video_id)
-    log.info("job_created", block_count=block_count, style=request.style.value,
-             language=request.language.value, provider=video_model.provider)
+    log.info(
+        "job_created",
+        block_count=block_count,
+        style=request.style.value,
+        language=request.language.value,
+        provider=video_model.provider,
+    )
     try:
         svc.tasks.ring("script", video_id, task_key="a1")
     except Exception as exc:  # the job is safely queued; the monitor rings again

@@ -25,8 +25,11 @@ def _recover(svc: Services, doc: dict[str, Any], now: datetime, summary: dict[st
         )
     except lifecycle.Skip:
         return
-    entry = {"video_id": doc["video_id"], "stage": after["error"]["stage"],
-             "reason": after["error"]["message"]}
+    entry = {
+        "video_id": doc["video_id"],
+        "stage": after["error"]["stage"],
+        "reason": after["error"]["message"],
+    }
     summary["failed" if after["status"] == Status.FAILED else "recovered"].append(entry)
 
 
@@ -62,8 +65,12 @@ def run_monitor(svc: Services, now: datetime | None = None) -> dict[str, Any]:
     summary["checked"] = len(jobs)
     summary["by_status"] = dict(Counter(doc["status"] for doc in jobs))
     log.info(
-        "monitor_summary", checked=len(jobs), recovered=len(summary["recovered"]),
-        rung=len(summary["rung"]), failed=len(summary["failed"]), by_status=summary["by_status"],
+        "monitor_summary",
+        checked=len(jobs),
+        recovered=len(summary["recovered"]),
+        rung=len(summary["rung"]),
+        failed=len(summary["failed"]),
+        by_status=summary["by_status"],
         duration_ms=round((time.perf_counter() - started) * 1000, 1),
     )
     return summary

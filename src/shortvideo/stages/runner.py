@@ -45,8 +45,9 @@ class StageContext:
     def ring(self, stage: str, task_key: str, delay_seconds: float = 0) -> None:
         """Ring a doorbell after a commit; if it is lost, the monitor rings it again."""
         try:
-            self.svc.tasks.ring(stage, self.video_id, task_key=task_key,
-                                delay_seconds=delay_seconds)
+            self.svc.tasks.ring(
+                stage, self.video_id, task_key=task_key, delay_seconds=delay_seconds
+            )
         except Exception as exc:
             self.log.warning("doorbell_failed", target=stage, error=str(exc))
 
@@ -82,7 +83,9 @@ class LeaseKeeper:
                 self._ctx.log.warning("lease_renew_failed", error=str(exc))
 
 
-def run_stage(svc: Services, stage: Stage, video_id: str, work: Callable[[StageContext], None]) -> dict[str, Any]:
+def run_stage(
+    svc: Services, stage: Stage, video_id: str, work: Callable[[StageContext], None]
+) -> dict[str, Any]:
     owner = f"{stage.name}-{uuid.uuid4().hex[:12]}"
     log = get_logger(stage=stage.name, video_id=video_id, owner=owner)
     started = time.perf_counter()
@@ -107,8 +110,10 @@ def run_stage(svc: Services, stage: Stage, video_id: str, work: Callable[[StageC
         log.exception("stage_crashed")
         return _record_failure(ctx, "internal", f"{type(exc).__name__}: {exc}", True)
     finally:
-        log.info("stage_invocation_finished",
-                 duration_ms=round((time.perf_counter() - started) * 1000, 1))
+        log.info(
+            "stage_invocation_finished",
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
     return ctx.outcome
 
 
@@ -117,13 +122,27 @@ def _record_failure(ctx: StageContext, code: str, message: str, retryable: bool)
     try:
         doc = ctx.svc.jobs.mutate_job(
             ctx.video_id,
-            lifecycle.fail(ctx.stage, ctx.owner, utcnow(), code=code, message=message,
-                           retryable=retryable, backoff=settings.retry_backoff_seconds,
-                           max_attempts=settings.max_attempts),
+            lifecycle.fail(
+                ctx.stage,
+                ctx.owner,
+                utcnow(),
+                code=code,
+                message=message,
+                retryable=retryable,
+                backoff=settings.retry_backoff_seconds,
+                max_attempts=settings.max_attempts,
+            ),
         )
     except lifecycle.Skip as skip:
         return {"outcome": "abandoned", "reason": skip.reason}
-    ctx.log.warning("stage_failed", code=code, message=message, status=doc["status"],
-                    next_retry_at=doc.get("next_retry_at"))
-    return {"outcome": "retry_scheduled" if doc["status"] != "failed" else "failed",
-            "error": {"code": code, "message": message}}
+    ctx.log.warning(
+        "stage_failed",
+        code=code,
+        message=message,
+        status=doc["status"],
+        next_retry_at=doc.get("next_retry_at"),
+    )
+    return {
+        "outcome": "retry_scheduled" if doc["status"] != "failed" else "failed",
+        "error": {"code": code, "message": message},
+    }

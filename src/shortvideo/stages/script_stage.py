@@ -24,11 +24,15 @@ def brief_for(ctx: StageContext) -> ScriptBrief:
     if doc.get("character_id"):
         character = ctx.svc.jobs.get_character(doc["character_id"])
         if character is None:
-            raise UnknownCharacter(f"character {doc['character_id']!r} was deleted",
-                                   field="character_id")
+            raise UnknownCharacter(
+                f"character {doc['character_id']!r} was deleted", field="character_id"
+            )
     return ScriptBrief(
-        theme=doc["theme"], style=Style(doc["style"]), language=Language(doc["language"]),
-        block_count=int(doc["block_count"]), character=character,
+        theme=doc["theme"],
+        style=Style(doc["style"]),
+        language=Language(doc["language"]),
+        block_count=int(doc["block_count"]),
+        character=character,
     )
 
 
@@ -42,15 +46,22 @@ def write_script(ctx: StageContext) -> None:
     if script is None:
         with timed(ctx.log, "script_model_call", provider=model.provider):
             script = validate_script(model.write_script(brief), brief)
-        svc.jobs.put_cached_script(key, cache_entry(script, utcnow(), svc.settings.script_cache_ttl_days))
+        svc.jobs.put_cached_script(
+            key, cache_entry(script, utcnow(), svc.settings.script_cache_ttl_days)
+        )
     uri = svc.blobs.upload_bytes(
         script_object(ctx.video_id),
         json.dumps(script.model_dump(mode="json"), ensure_ascii=False, indent=1).encode(),
         "application/json",
     )
-    ctx.complete(script_file=uri, script_cache_key=key, script_cache_hit=cache_hit,
-                 block_count=len(script.blocks), total_blocks=len(script.blocks),
-                 title=script.title)
+    ctx.complete(
+        script_file=uri,
+        script_cache_key=key,
+        script_cache_hit=cache_hit,
+        block_count=len(script.blocks),
+        total_blocks=len(script.blocks),
+        title=script.title,
+    )
     ctx.ring("video", task_key="a1")
 
 

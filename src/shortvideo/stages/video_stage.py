@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from shortvideo import lifecycle
 from shortvideo.errors import ContentFiltered, ProviderError
 from shortvideo.logs import timed
 from shortvideo.models import VIDEO, Language, Script, Style
 from shortvideo.ports import VideoStep
 from shortvideo.scripts import parse_script
-from shortvideo import lifecycle
 from shortvideo.stages.runner import StageContext, run_stage, utcnow
 from shortvideo.wiring import Services
 
@@ -50,10 +50,16 @@ def _step(ctx: StageContext, script: Script, index: int) -> VideoStep:
             refs = (found.reference_image_uri,) if found.reference_image_uri else ()
     block = script.blocks[index]
     return VideoStep(
-        video_id=ctx.video_id, block_index=index, seconds=block.seconds,
-        prompt=block_prompt(script, index, character), visual=block.visual,
-        dialogue=block.dialogue, style=Style(script.style), language=Language(script.language),
-        output_prefix=f"veo31_videos/{ctx.video_id}/", previous_video_uri=ctx.doc.get("last_video_uri"),
+        video_id=ctx.video_id,
+        block_index=index,
+        seconds=block.seconds,
+        prompt=block_prompt(script, index, character),
+        visual=block.visual,
+        dialogue=block.dialogue,
+        style=Style(script.style),
+        language=Language(script.language),
+        output_prefix=f"veo31_videos/{ctx.video_id}/",
+        previous_video_uri=ctx.doc.get("last_video_uri"),
         reference_image_uris=refs,
     )
 
@@ -63,8 +69,15 @@ def _submit_next(ctx: StageContext, script: Script) -> None:
     model = ctx.svc.video_model
     with timed(ctx.log, "video_operation_submitted", block=index, model=model.model):
         name = model.submit(_step(ctx, script, index))
-    ctx.progress(veo_operation={"name": name, "block": index, "model": model.model,
-                                "submitted_at": utcnow(), "polls": 0})
+    ctx.progress(
+        veo_operation={
+            "name": name,
+            "block": index,
+            "model": model.model,
+            "submitted_at": utcnow(),
+            "polls": 0,
+        }
+    )
 
 
 def _finish_block(ctx: StageContext, status_uri: str, billed: float) -> None:
@@ -73,12 +86,23 @@ def _finish_block(ctx: StageContext, status_uri: str, billed: float) -> None:
     cost = dict(ctx.doc.get("cost", {}))
     cost["billed_seconds"] = cost.get("billed_seconds", 0) + billed
     cost["actual_usd"] = round(cost.get("actual_usd", 0.0) + billed * price, 2)
-    history = [*ctx.doc.get("video_operations", []),
-               {**op, "finished_at": utcnow(), "billed_seconds": billed, "video_uri": status_uri}]
-    ctx.progress(completed_blocks=op["block"] + 1, last_video_uri=status_uri, veo_operation=None,
-                 cost=cost, video_operations=history)
-    ctx.log.info("video_block_finished", block=op["block"],
-                 completed_blocks=op["block"] + 1, total_blocks=ctx.doc["total_blocks"])
+    history = [
+        *ctx.doc.get("video_operations", []),
+        {**op, "finished_at": utcnow(), "billed_seconds": billed, "video_uri": status_uri},
+    ]
+    ctx.progress(
+        completed_blocks=op["block"] + 1,
+        last_video_uri=status_uri,
+        veo_operation=None,
+        cost=cost,
+        video_operations=history,
+    )
+    ctx.log.info(
+        "video_block_finished",
+        block=op["block"],
+        completed_blocks=op["block"] + 1,
+        total_blocks=ctx.doc["total_blocks"],
+    )
 
 
 def _schedule_poll(ctx: StageContext) -> None:
@@ -91,8 +115,11 @@ def _schedule_poll(ctx: StageContext) -> None:
         ctx.video_id, lifecycle.wait(VIDEO, ctx.owner, utcnow(), wake_at, settings.lease_seconds)
     )
     attempt = ctx.doc.get("attempts", {}).get("video", 1)
-    ctx.ring("video", task_key=f"a{attempt}-b{op['block']}-p{polls}",
-             delay_seconds=settings.video_poll_seconds)
+    ctx.ring(
+        "video",
+        task_key=f"a{attempt}-b{op['block']}-p{polls}",
+        delay_seconds=settings.video_poll_seconds,
+    )
     ctx.outcome = {"outcome": "waiting", "block": op["block"], "polls": polls}
 
 
@@ -116,8 +143,9 @@ def generate_video(ctx: StageContext) -> None:
                 raise ContentFiltered(status.error_message or "the video model filtered the block")
             raise ProviderError(f"block {op['block']}: {status.error_code}: {status.error_message}")
         _finish_block(ctx, status.video_uri or "", status.billed_seconds)
-    final = ctx.svc.blobs.copy(ctx.svc.blobs.name_from_uri(ctx.doc["last_video_uri"]),
-                               final_video_object(ctx.video_id))
+    final = ctx.svc.blobs.copy(
+        ctx.svc.blobs.name_from_uri(ctx.doc["last_video_uri"]), final_video_object(ctx.video_id)
+    )
     ctx.complete(veo31_video_uri=final)
     ctx.ring("assemble", task_key="a1")
 

@@ -1,0 +1,100 @@
+"""Helpers for end-to-end runs: submit a job over HTTP, wait for it, check what came out."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+from google.cloud import firestore, storage
+
+from shortvideo.media.ffmpeg import probe
+from shortvideo.media.wer import word_error_rate
+
+
+def submit(stack: Any, **request: Any) -> str:
+    response = requests.post(stack.url("script_agent"), json=request, timeout=30)
+    assert response.status_code == 202, response.text
+    video_id: str = response.json()["video_id"]
+    return video_id
+
+
+def job(video_id: str) -> dict[str, Any]:
+    doc = firestore.Client().collection("video_status").document(video_id).get().to_dict()
+    assert doc is not None
+    return doc
+
+
+def wait_for(video_id: str, predicate: Any, timeout: float = 600) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        doc = job(video_id)
+        if predicate(doc):
+            return doc
+        if doc["status"] in ("completed", "failed"):
+            raise AssertionError(f"job ended {doc['status']}: {doc.get('error')}")
+        time.sleep(0.5)
+    raise AssertionError(f"timed out; last status {job(video_id)['status']}")
+
+
+def wait_until_done(video_id: str, timeout: float = 600) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        doc = job(video_id)
+        if doc["status"] in ("completed", "failed"):
+            return doc
+        time.sleep(0.5)
+    raise AssertionError(f"job {video_id} still {job(video_id)['status']} after {timeout}s")
+
+
+def download(uri: str, path: Path) -> Path:
+    bucket, name = uri.removeprefix("gs://").split("/", 1)
+    storage.Client().bucket(bucket).blob(name).download_to_filename(str(path))
+    return path
+
+
+def srt_text(srt: str) -> str:
+    lines = [ln for ln in srt.splitlines() if ln.strip() and not ln.strip().isdigit()]
+    return " ".join(ln for ln in lines if "-->" not in ln)
+
+
+def check_outputs(doc: dict[str, Any], out: Path) -> dict[str, Any]:
+    """The issue's checks on a completed job; returns figures for the report."""
+    assert doc["status"] == "completed", doc.get("error")
+    out.mkdir(parents=True, exist_ok=True)
+    final = probe(download(doc["final_video_uri"], out / "final.mp4"))
+    assert (final.width, final.height) == (720, 1280)
+    assert 60 <= final.duration <= 90
+    assert final.video_codec == "h264" and final.audio_codec == "aac"
+    assert final.faststart
+    assert doc["duration"] == pytest_approx(final.duration)
+    thumb = probe(download(doc["thumbnail_uri"], out / "thumbnail.jpg"))
+    assert (thumb.width, thumb.height) == (540, 960)
+    srt = download(doc["subtitles_uri"], out / "subtitles.srt").read_text(encoding="utf-8")
+    assert re.search(r"00:00:\d\d,\d{3} --> ", srt)
+    script_uri = doc["script_file"]
+    script = json.loads(download(script_uri, out / "script.json").read_text(encoding="utf-8"))
+    dialogue = " ".join(block["dialogue"] for block in script["blocks"])
+    wer = word_error_rate(dialogue, srt_text(srt))
+    report = {
+        "video_id": doc["video_id"],
+        "language": doc["language"],
+        "style": doc["style"],
+        "duration": final.duration,
+        "size_bytes": final.size_bytes,
+        "wer": round(wer, 3),
+        "stage_seconds": {k: v.get("seconds") for k, v in doc["stage_timings"].items()},
+    }
+    (out / "report.json").write_text(json.dumps(report, indent=1))
+    print(f"E2E {report}")
+    assert wer < 0.5, f"subtitles do not match the dialogue (WER {wer:.2f})"
+    return report
+
+
+def pytest_approx(value: float) -> Any:
+    import pytest
+
+    return pytest.approx(value, abs=0.01)

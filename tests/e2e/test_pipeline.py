@@ -1,0 +1,92 @@
+"""Whole jobs through the local stack: functions-framework processes, emulators, Cloud Tasks."""
+
+import time
+
+import pytest
+
+from tests.e2e.jobs import check_outputs, submit, wait_for, wait_until_done
+
+pytestmark = pytest.mark.e2e
+
+
+def test_theme_only(local_stack, artifacts_dir):
+    video_id = submit(local_stack, theme="The secret life of octopuses")
+    doc = wait_until_done(video_id)
+    report = check_outputs(doc, artifacts_dir / "e2e-theme-only")
+    assert doc["provider"] == "demo-offline" and doc["language"] == "en"
+    assert doc["attempts"] == {"script": 1, "video": 1, "assemble": 1}
+    assert report["duration"] == pytest.approx(64, abs=0.5)
+
+
+def test_with_character(local_stack, artifacts_dir):
+    video_id = submit(
+        local_stack, theme="A journey to the rings of Saturn", character_id="nova", style="fantasy"
+    )
+    doc = wait_until_done(video_id)
+    check_outputs(doc, artifacts_dir / "e2e-character")
+    assert doc["character_id"] == "nova"
+    assert all(op.get("block") is not None for op in doc["video_operations"])
+
+
+def test_style_music_and_french(local_stack, artifacts_dir):
+    video_id = submit(
+        local_stack,
+        theme="Les secrets des volcans",
+        style="anime",
+        language="fr",
+        music="calm",
+        target_seconds=71,
+    )
+    doc = wait_until_done(video_id)
+    report = check_outputs(doc, artifacts_dir / "e2e-anime-music-fr")
+    assert doc["music"] == "calm" and doc["block_count"] == 10
+    assert report["duration"] == pytest.approx(71, abs=0.5)
+
+
+@pytest.mark.slow
+def test_spanish_cyberpunk(local_stack, artifacts_dir):
+    video_id = submit(
+        local_stack, theme="La ciudad del futuro", style="cyberpunk", language="es", music="upbeat"
+    )
+    check_outputs(wait_until_done(video_id), artifacts_dir / "e2e-cyberpunk-es")
+
+
+def test_video_model_failure_is_retried_then_succeeds(local_stack, artifacts_dir):
+    local_stack.stop_function("video_agent")
+    local_stack.start_function("video_agent", {"DEMO_VIDEO_FAIL_BLOCKS": "2"})
+    try:
+        video_id = submit(local_stack, theme="Why the sky is blue")
+        doc = wait_until_done(video_id)
+    finally:
+        local_stack.stop_function("video_agent")
+        local_stack.start_function("video_agent")
+    check_outputs(doc, artifacts_dir / "e2e-video-retry")
+    assert doc["attempts"]["video"] == 2
+    billed_blocks = [op["block"] for op in doc["video_operations"]]
+    assert billed_blocks == list(range(doc["total_blocks"]))  # nothing paid for twice
+    assert doc["cost"]["billed_seconds"] == 64
+
+
+@pytest.mark.slow
+def test_killed_assembler_is_recovered_by_the_monitor(local_stack, artifacts_dir):
+    video_id = submit(local_stack, theme="How bridges stand up")
+    wait_for(video_id, lambda d: d["status"] == "assembling", timeout=300)
+    time.sleep(2)
+    local_stack.stop_function("assembler")  # SIGKILL mid-assembly
+    local_stack.start_function("assembler")
+    doc = wait_until_done(video_id)
+    check_outputs(doc, artifacts_dir / "e2e-killed-assembler")
+    assert doc["attempts"]["assemble"] == 2
+
+
+def test_killed_video_agent_resumes_without_rebilling(local_stack, artifacts_dir):
+    video_id = submit(local_stack, theme="The life of a honeybee")
+    wait_for(video_id, lambda d: d.get("completed_blocks", 0) >= 3, timeout=300)
+    local_stack.stop_function("video_agent")
+    time.sleep(3)
+    local_stack.start_function("video_agent")
+    doc = wait_until_done(video_id)
+    check_outputs(doc, artifacts_dir / "e2e-killed-video")
+    blocks = [op["block"] for op in doc["video_operations"]]
+    assert blocks == list(range(doc["total_blocks"]))
+    assert doc["cost"]["billed_seconds"] == 64
