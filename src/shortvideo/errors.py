@@ -66,6 +66,20 @@ class ProviderError(PipelineError):
     retryable = True
 
 
+class QuotaExceeded(ProviderError):
+    """The provider answered 429 / RESOURCE_EXHAUSTED: wait and try again later."""
+
+    code = "quota_exceeded"
+    retryable = True
+
+
+class ProviderRejected(ProviderError):
+    """The provider refused the request (a 4xx other than 429): the same call will fail again."""
+
+    code = "provider_rejected"
+    retryable = False
+
+
 class ContentFiltered(PipelineError):
     """The model refused the prompt (safety filter); retrying the same prompt is pointless."""
 

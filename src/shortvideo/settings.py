@@ -35,6 +35,9 @@ class Settings(BaseModel):
     vertex_location: str = Field("us-central1", alias="VERTEX_LOCATION")
     gemini_model: str = Field("gemini-2.5-flash", alias="GEMINI_MODEL")
     veo_model: str = Field("veo-3.1-generate-001", alias="VEO_MODEL")
+    image_model: str = Field("gemini-2.5-flash-image", alias="IMAGE_MODEL")
+    # Only for tests and local runs: the base URL of a fake Vertex AI REST API (no ADC then).
+    vertex_base_url: str | None = Field(None, alias="VERTEX_API_BASE_URL")
     veo_price_per_second: float = Field(0.40, alias="VEO_PRICE_PER_SECOND", ge=0)
 
     # Orchestration.

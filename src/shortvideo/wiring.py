@@ -6,7 +6,6 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from shortvideo.errors import ConfigError
 from shortvideo.logs import get_logger
 from shortvideo.ports import BlobStore, JobStore, ScriptModel, TaskQueue, Transcriber, VideoModel
 from shortvideo.settings import Settings, get_settings
@@ -46,7 +45,9 @@ class Services:
 
 def _script_model(settings: Settings) -> ScriptModel:
     if settings.model_provider == "google":
-        raise ConfigError("the Google script adapter (Gemini) is not in this build yet")
+        from shortvideo.adapters.google_models import GeminiScriptWriter
+
+        return GeminiScriptWriter(settings)
     from shortvideo.adapters.demo_script import DemoScriptWriter
 
     get_logger(stage="script").warning(
@@ -57,7 +58,9 @@ def _script_model(settings: Settings) -> ScriptModel:
 
 def _video_model(settings: Settings, blobs: BlobStore) -> VideoModel:
     if settings.model_provider == "google":
-        raise ConfigError("the Google video adapter (Veo) is not in this build yet")
+        from shortvideo.adapters.google_models import VeoVideoModel
+
+        return VeoVideoModel(settings)
     from shortvideo.adapters.demo_video import DemoVideoModel
 
     get_logger(stage="video").warning("demo_provider", detail="offline demo video model, no Veo")

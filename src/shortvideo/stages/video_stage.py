@@ -7,13 +7,14 @@ invocation polls it instead of paying for the same block again.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
 from shortvideo import lifecycle
 from shortvideo.errors import ContentFiltered, ProviderError
 from shortvideo.logs import timed
-from shortvideo.models import VIDEO, Language, Script, Style
+from shortvideo.models import EXTENSION_SECONDS, OPENING_SECONDS, VIDEO, Language, Script, Style
 from shortvideo.ports import VideoStep
 from shortvideo.scripts import parse_script
 from shortvideo.stages.runner import StageContext, run_stage, utcnow
@@ -37,7 +38,7 @@ def block_prompt(script: Script, index: int, character_line: str | None) -> str:
 
 def _load_script(ctx: StageContext) -> Script:
     name = ctx.svc.blobs.name_from_uri(ctx.doc["script_file"])
-    return parse_script(__import__("json").loads(ctx.svc.blobs.download_bytes(name)))
+    return parse_script(json.loads(ctx.svc.blobs.download_bytes(name)))
 
 
 def _step(ctx: StageContext, script: Script, index: int) -> VideoStep:
@@ -82,6 +83,8 @@ def _submit_next(ctx: StageContext, script: Script) -> None:
 
 def _finish_block(ctx: StageContext, status_uri: str, billed: float) -> None:
     op = ctx.doc["veo_operation"]
+    # Veo reports no duration: it bills the seconds it was asked to generate.
+    billed = billed or float(OPENING_SECONDS if op["block"] == 0 else EXTENSION_SECONDS)
     price = ctx.svc.settings.veo_price_per_second
     cost = dict(ctx.doc.get("cost", {}))
     cost["billed_seconds"] = cost.get("billed_seconds", 0) + billed
