@@ -1,0 +1,1 @@
+"""Adapters implementing the ports in shortvideo.ports: Google services and offline stand-ins."""
