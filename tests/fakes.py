@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shortvideo.errors import MediaError, UnknownJob
+from shortvideo.errors import BudgetExceeded, MediaError, QuotaExceeded, UnknownJob
 from shortvideo.models import Character, JobDoc, Script
-from shortvideo.ports import Mutation, OperationStatus, ScriptBrief, VideoStep
+from shortvideo.ports import BudgetCharge, Mutation, OperationStatus, ScriptBrief, VideoStep
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services
 
@@ -21,9 +21,15 @@ class MemoryJobStore:
         self.characters: dict[str, Character] = {}
         self.cache: dict[str, dict[str, Any]] = {}
         self.writes = 0
+        self.budgets: dict[str, float] = {}
 
-    def create_job(self, doc: JobDoc) -> None:
+    def create_job(self, doc: JobDoc, charge: BudgetCharge | None = None) -> None:
         assert doc["video_id"] not in self.jobs
+        if charge is not None:
+            reserved = self.budgets.get(charge.month, 0.0)
+            if charge.budget_usd and reserved + charge.amount_usd > charge.budget_usd:
+                raise BudgetExceeded("monthly budget exceeded", field="budget")
+            self.budgets[charge.month] = reserved + charge.amount_usd
         self.jobs[doc["video_id"]] = copy.deepcopy(doc)
 
     def get_job(self, video_id: str) -> JobDoc | None:
@@ -105,6 +111,19 @@ class DirBlobStore:
 
 
 @dataclass
+class WindowRateLimiter:
+    """Grants `per_minute` slots, then answers with a fixed wait (no clock needed)."""
+
+    granted: dict[str, int] = field(default_factory=dict)
+
+    def acquire(self, key: str, per_minute: int) -> float:
+        if per_minute and self.granted.get(key, 0) >= per_minute:
+            return 30.0
+        self.granted[key] = self.granted.get(key, 0) + 1
+        return 0.0
+
+
+@dataclass
 class RecordingTaskQueue:
     rung: list[dict[str, Any]] = field(default_factory=list)
 
@@ -132,9 +151,13 @@ class ScriptedVideoModel:
         self.polls_until_done = polls_until_done
         self.errors = dict(errors or {})
         self.submitted: list[VideoStep] = []
+        self.quota_errors = 0
         self._polls: dict[str, int] = {}
 
     def submit(self, step: VideoStep) -> str:
+        if self.quota_errors > 0:
+            self.quota_errors -= 1
+            raise QuotaExceeded("429 RESOURCE_EXHAUSTED")
         name = f"ops/{len(self.submitted)}"
         self.submitted.append(step)
         self._polls[name] = 0
@@ -176,4 +199,5 @@ def memory_services(tmp_path: Path, **env: str) -> Services:
         jobs=MemoryJobStore(),
         blobs=DirBlobStore(tmp_path / "blobs"),
         tasks=RecordingTaskQueue(),
+        limiter=WindowRateLimiter(),
     )

@@ -96,3 +96,31 @@ class MediaError(PipelineError):
 
 class ConfigError(PipelineError):
     code = "config_error"
+
+
+class Throttled(PipelineError):
+    """Not now: a rate limit or quota says wait `delay_seconds`. Does not spend an attempt."""
+
+    code = "throttled"
+    retryable = True
+
+    def __init__(self, message: str, *, delay_seconds: float) -> None:
+        super().__init__(message)
+        self.delay_seconds = delay_seconds
+
+
+class CostCeilingExceeded(InvalidRequest):
+    code = "cost_ceiling_exceeded"
+    http_status = 422
+
+
+class BudgetExceeded(PipelineError):
+    code = "monthly_budget_exceeded"
+    http_status = 402
+
+
+class CostCeilingReached(PipelineError):
+    """A running job would pass its cost ceiling (retries, fallbacks): stop before billing."""
+
+    code = "cost_ceiling_reached"
+    retryable = False

@@ -113,9 +113,11 @@ def claim(stage: Stage, owner: str, now: datetime, lease_seconds: int) -> Mutati
             due = doc.get("next_retry_at")
             if due is not None and due > now:
                 raise Skip(f"retry not due before {due.isoformat()}")
+            # A throttled stage (quota, rate limit) comes back without spending an attempt.
+            spent = 0 if doc.get("throttled") else 1
             attempts = {
                 **doc.get("attempts", {}),
-                stage.name: doc.get("attempts", {}).get(stage.name, 0) + 1,
+                stage.name: doc.get("attempts", {}).get(stage.name, 0) + spent,
             }
             timings = dict(doc.get("stage_timings", {}))
             timings.setdefault(stage.name, {"started_at": now})
@@ -127,6 +129,7 @@ def claim(stage: Stage, owner: str, now: datetime, lease_seconds: int) -> Mutati
                 attempts=attempts,
                 stage_timings=timings,
                 next_retry_at=None,
+                throttled=False,
             )
         if status == stage.active and doc.get("lease_owner") == WAITING:
             wake_at = doc.get("wake_at")
@@ -198,6 +201,7 @@ def complete(stage: Stage, owner: str, now: datetime, fields: dict[str, Any]) ->
             lease_expires_at=None,
             wake_at=None,
             error=None,
+            consecutive_throttles=0,
             stage_timings=_finish_timing(doc, stage, now),
         )
 
@@ -247,6 +251,32 @@ def fail(
         _require_owner(doc, stage, owner)
         error = {"code": code, "message": message}
         return _failure(doc, stage, now, error, retryable, backoff, max_attempts)
+
+    return mutate
+
+
+def throttle(
+    stage: Stage, owner: str, now: datetime, *, delay_seconds: float, reason: str
+) -> Mutation:
+    """Back to `ready` until `delay_seconds` from now, keeping the attempt budget intact."""
+
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        _require_owner(doc, stage, owner)
+        counts = dict(doc.get("throttles", {}))
+        counts[stage.name] = counts.get(stage.name, 0) + 1
+        return transition(
+            doc,
+            stage.ready,
+            now,
+            lease_owner=None,
+            lease_expires_at=None,
+            wake_at=None,
+            next_retry_at=now + timedelta(seconds=delay_seconds),
+            throttled=True,
+            throttles=counts,
+            consecutive_throttles=doc.get("consecutive_throttles", 0) + 1,
+            last_throttle={"stage": stage.name, "reason": reason, "at": now},
+        )
 
     return mutate
 

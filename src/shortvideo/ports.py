@@ -13,8 +13,20 @@ from shortvideo.models import Character, JobDoc, Language, Script, Style, Word
 Mutation = Callable[[JobDoc], dict[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class BudgetCharge:
+    """A job's estimated cost, reserved against the month's budget when the job is created."""
+
+    month: str  # YYYY-MM
+    amount_usd: float
+    budget_usd: float
+
+
 class JobStore(Protocol):
-    def create_job(self, doc: JobDoc) -> None: ...
+    def create_job(self, doc: JobDoc, charge: BudgetCharge | None = None) -> None:
+        """Create the job (and reserve `charge`) in one transaction; BudgetExceeded if over."""
+        ...
+
     def get_job(self, video_id: str) -> JobDoc | None: ...
     def mutate_job(self, video_id: str, mutation: Mutation) -> JobDoc:
         """Run `mutation` in one transaction; raise UnknownJob when there is no such job."""
@@ -45,6 +57,12 @@ class BlobStore(Protocol):
         ...
 
     def name_from_uri(self, uri: str) -> str: ...
+
+
+class RateLimiter(Protocol):
+    def acquire(self, key: str, per_minute: int) -> float:
+        """Take one slot of `key` in the last minute: 0 when granted, else seconds to wait."""
+        ...
 
 
 class TaskQueue(Protocol):
@@ -83,6 +101,7 @@ class VideoStep:
     output_prefix: str  # blob name prefix the model writes its result under
     previous_video_uri: str | None = None
     reference_image_uris: tuple[str, ...] = ()
+    model: str | None = None  # None: the adapter's configured model
 
 
 @dataclass(frozen=True)

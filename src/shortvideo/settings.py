@@ -39,6 +39,18 @@ class Settings(BaseModel):
     # Only for tests and local runs: the base URL of a fake Vertex AI REST API (no ADC then).
     vertex_base_url: str | None = Field(None, alias="VERTEX_API_BASE_URL")
     veo_price_per_second: float = Field(0.40, alias="VEO_PRICE_PER_SECOND", ge=0)
+    # After this many quota errors in a row, move the job to the fallback model (if allowed).
+    veo_fallback_model: str = Field("veo-3.1-fast-generate-001", alias="VEO_FALLBACK_MODEL")
+    veo_fallback_price_per_second: float = Field(0.15, alias="VEO_FALLBACK_PRICE_PER_SECOND", ge=0)
+    veo_allow_fallback: bool = Field(True, alias="VEO_ALLOW_FALLBACK")
+    veo_fallback_after_quota_errors: int = Field(3, alias="VEO_FALLBACK_AFTER_QUOTA_ERRORS", ge=1)
+    veo_requests_per_minute: int = Field(10, alias="VEO_REQUESTS_PER_MINUTE", ge=0)
+    quota_backoff_seconds: tuple[int, ...] = Field(
+        (15, 30, 60, 120, 240), alias="QUOTA_BACKOFF_SECONDS"
+    )
+    # Cost control, in USD: refused before anything is billed.
+    max_job_cost_usd: float = Field(40.0, alias="MAX_JOB_COST_USD", ge=0)
+    monthly_budget_usd: float = Field(2000.0, alias="MONTHLY_BUDGET_USD", ge=0)
 
     # Orchestration.
     lease_seconds: int = Field(90, alias="LEASE_SECONDS", ge=5)
@@ -51,6 +63,12 @@ class Settings(BaseModel):
     whisper_engine: str = Field("faster-whisper", alias="WHISPER_ENGINE")
     whisper_model_dir: Path | None = Field(None, alias="WHISPER_MODEL_DIR")
     whisper_compute_type: str = Field("int8", alias="WHISPER_COMPUTE_TYPE")
+    # x264 preset of the final encode: "fast" in production; the test stack trades size for speed.
+    x264_preset: str = Field(
+        "fast",
+        alias="X264_PRESET",
+        pattern=r"^(ultrafast|superfast|veryfast|faster|fast|medium|slow)$",
+    )
     music_volume: float = Field(0.2, alias="MUSIC_VOLUME", ge=0, le=1)
     workdir: Path = Field(Path("/tmp/shortvideo"), alias="PIPELINE_WORKDIR")
 
@@ -58,7 +76,9 @@ class Settings(BaseModel):
     demo_video_latency_seconds: float = Field(1.0, alias="DEMO_VIDEO_LATENCY_SECONDS", ge=0)
     demo_video_fail_blocks: tuple[int, ...] = Field((), alias="DEMO_VIDEO_FAIL_BLOCKS")
 
-    @field_validator("retry_backoff_seconds", "demo_video_fail_blocks", mode="before")
+    @field_validator(
+        "retry_backoff_seconds", "demo_video_fail_blocks", "quota_backoff_seconds", mode="before"
+    )
     @classmethod
     def _int_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -85,6 +105,16 @@ class Settings(BaseModel):
         if self.provider:
             return self.provider
         return "google" if self.vertex_project else "demo"
+
+    def price_per_second(self, model: str) -> float:
+        """Price of a video model; the offline demo is priced as the configured Veo model."""
+        if model == self.veo_fallback_model:
+            return self.veo_fallback_price_per_second
+        return self.veo_price_per_second
+
+    def quota_backoff_for(self, consecutive: int) -> int:
+        schedule = self.quota_backoff_seconds or (30,)
+        return schedule[min(max(consecutive, 1), len(schedule)) - 1]
 
     def backoff_for(self, attempt: int) -> int:
         """Seconds to wait before retry number `attempt` (1-based)."""

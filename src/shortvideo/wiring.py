@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shortvideo.logs import get_logger
-from shortvideo.ports import BlobStore, JobStore, ScriptModel, TaskQueue, Transcriber, VideoModel
+from shortvideo.ports import (
+    BlobStore,
+    JobStore,
+    RateLimiter,
+    ScriptModel,
+    TaskQueue,
+    Transcriber,
+    VideoModel,
+)
 from shortvideo.settings import Settings, get_settings
 
 
@@ -17,6 +25,7 @@ class Services:
     jobs: JobStore
     blobs: BlobStore
     tasks: TaskQueue
+    limiter: RateLimiter
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -77,11 +86,14 @@ def build_services(settings: Settings) -> Services:
 
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
+    from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
 
+    db = firestore.Client(project=settings.project)
     return Services(
         settings=settings,
-        jobs=FirestoreJobStore(firestore.Client(project=settings.project)),
+        jobs=FirestoreJobStore(db),
+        limiter=FirestoreRateLimiter(db),
         blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings),
     )

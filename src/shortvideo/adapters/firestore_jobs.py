@@ -10,10 +10,11 @@ from google.api_core import exceptions as gexc
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
+from shortvideo.adapters.firestore_limits import reserve_budget
 from shortvideo.errors import UnknownJob
 from shortvideo.lifecycle import Skip
 from shortvideo.models import Character, JobDoc
-from shortvideo.ports import Mutation
+from shortvideo.ports import BudgetCharge, Mutation
 
 JOBS = "video_status"
 CHARACTERS = "characters"
@@ -25,9 +26,19 @@ class FirestoreJobStore:
     def __init__(self, client: firestore.Client) -> None:
         self._client = client
 
-    def create_job(self, doc: JobDoc) -> None:
-        # create() fails if the id exists: two requests can never share a job.
-        self._client.collection(JOBS).document(doc["video_id"]).create(doc)
+    def create_job(self, doc: JobDoc, charge: BudgetCharge | None = None) -> None:
+        ref = self._client.collection(JOBS).document(doc["video_id"])
+
+        @firestore.transactional  # type: ignore[misc]
+        def run(transaction: firestore.Transaction) -> None:
+            if charge is not None:
+                reserve_budget(
+                    self._client, transaction, charge.month, charge.amount_usd, charge.budget_usd
+                )
+            # create() fails if the id exists: two requests can never share a job.
+            transaction.create(ref, doc)
+
+        run(self._client.transaction())
 
     def get_job(self, video_id: str) -> JobDoc | None:
         snapshot = self._client.collection(JOBS).document(video_id).get()

@@ -80,9 +80,9 @@ class VeoVideoModel:
     def submit(self, step: VideoStep) -> str:
         source, config = self.request(step)
         operation = call_api(
-            f"Veo {self.model} block {step.block_index}",
+            f"Veo {step.model or self.model} block {step.block_index}",
             lambda: self.client.models.generate_videos(
-                model=self.model, source=source, config=config
+                model=step.model or self.model, source=source, config=config
             ),
         )
         if not operation.name:

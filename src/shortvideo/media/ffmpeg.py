@@ -49,6 +49,7 @@ def assemble_args(
     music: Path | None,
     music_volume: float = 0.2,
     narration: Path | None = None,
+    preset: str = "fast",
 ) -> list[str]:
     """One encode pass: subtitles burned in, music looped under the native audio, faststart.
 
@@ -81,7 +82,7 @@ def assemble_args(
         *inputs,
         "-filter_complex", ";".join(graph),
         "-map", "[vout]", "-map", audio_map,
-        "-c:v", "libx264", "-preset", "fast", "-crf", "23", "-pix_fmt", "yuv420p",
+        "-c:v", "libx264", "-preset", preset, "-crf", "23", "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-b:a", "128k", "-ar", "48000",
         "-movflags", "+faststart",
         str(out),

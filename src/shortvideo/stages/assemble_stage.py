@@ -60,6 +60,7 @@ def assemble(ctx: StageContext) -> None:
                     out=final,
                     music=music,
                     music_volume=svc.settings.music_volume,
+                    preset=svc.settings.x264_preset,
                 )
             )
         thumbnail = work / "thumbnail.jpg"

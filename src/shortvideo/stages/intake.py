@@ -8,9 +8,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from shortvideo import lifecycle
-from shortvideo.errors import InvalidRequest, UnknownCharacter, UnknownMusic
+from shortvideo.errors import (
+    CostCeilingExceeded,
+    InvalidRequest,
+    UnknownCharacter,
+    UnknownMusic,
+)
 from shortvideo.logs import get_logger
 from shortvideo.models import JobDoc, VideoRequest, blocks_for_target, seconds_for_blocks
+from shortvideo.ports import BudgetCharge
 from shortvideo.stages.runner import utcnow
 from shortvideo.wiring import Services
 
@@ -45,7 +51,14 @@ def create_job(svc: Services, payload: Any) -> JobDoc:
         music_object(svc, request.music)
     block_count = blocks_for_target(request.target_seconds)
     video_model = svc.video_model
-    estimate = seconds_for_blocks(block_count) * svc.settings.veo_price_per_second
+    settings = svc.settings
+    estimate = seconds_for_blocks(block_count) * settings.price_per_second(video_model.model)
+    if settings.max_job_cost_usd and estimate > settings.max_job_cost_usd:
+        raise CostCeilingExceeded(
+            f"this video would cost about ${estimate:.2f}, over the per-video ceiling of "
+            f"${settings.max_job_cost_usd:.2f}: ask for fewer seconds",
+            field="target_seconds",
+        )
     video_id = uuid.uuid4().hex
     doc = lifecycle.new_job(
         video_id,
@@ -56,7 +69,10 @@ def create_job(svc: Services, payload: Any) -> JobDoc:
         estimated_cost=estimate,
         now=utcnow(),
     )
-    svc.jobs.create_job(doc)
+    now = doc["created_at"]
+    svc.jobs.create_job(
+        doc, BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd)
+    )
     log = get_logger(stage="intake", video_id=video_id)
     log.info(
         "job_created",

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shortvideo import lifecycle
-from shortvideo.errors import PipelineError
+from shortvideo.errors import PipelineError, QuotaExceeded, Throttled
 from shortvideo.logs import get_logger
 from shortvideo.models import JobDoc, Stage
 from shortvideo.wiring import Services
@@ -104,6 +104,8 @@ def run_stage(
     except lifecycle.Skip as skip:
         log.warning("stage_abandoned", reason=skip.reason)
         return {"outcome": "abandoned", "reason": skip.reason}
+    except (QuotaExceeded, Throttled) as exc:
+        return _record_throttle(ctx, exc)
     except PipelineError as exc:
         return _record_failure(ctx, exc.code, exc.message, exc.retryable)
     except Exception as exc:
@@ -146,3 +148,24 @@ def _record_failure(ctx: StageContext, code: str, message: str, retryable: bool)
         "outcome": "retry_scheduled" if doc["status"] != "failed" else "failed",
         "error": {"code": code, "message": message},
     }
+
+
+def _record_throttle(ctx: StageContext, exc: QuotaExceeded | Throttled) -> dict[str, Any]:
+    """Wait without spending an attempt: quota errors back off, rate limits say how long."""
+    if isinstance(exc, Throttled):
+        delay = exc.delay_seconds
+    else:
+        delay = ctx.svc.settings.quota_backoff_for(ctx.doc.get("consecutive_throttles", 0) + 1)
+    try:
+        doc = ctx.svc.jobs.mutate_job(
+            ctx.video_id,
+            lifecycle.throttle(
+                ctx.stage, ctx.owner, utcnow(), delay_seconds=delay, reason=exc.message
+            ),
+        )
+    except lifecycle.Skip as skip:
+        return {"outcome": "abandoned", "reason": skip.reason}
+    count = doc["throttles"][ctx.stage.name]
+    ctx.log.warning("stage_throttled", code=exc.code, message=exc.message, delay_seconds=delay)
+    ctx.ring(ctx.stage.name, task_key=f"t{count}", delay_seconds=delay)
+    return {"outcome": "throttled", "delay_seconds": delay, "code": exc.code}

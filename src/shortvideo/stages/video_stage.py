@@ -12,7 +12,13 @@ from datetime import timedelta
 from typing import Any
 
 from shortvideo import lifecycle
-from shortvideo.errors import ContentFiltered, ProviderError
+from shortvideo.errors import (
+    ContentFiltered,
+    CostCeilingReached,
+    ProviderError,
+    QuotaExceeded,
+    Throttled,
+)
 from shortvideo.logs import timed
 from shortvideo.models import EXTENSION_SECONDS, OPENING_SECONDS, VIDEO, Language, Script, Style
 from shortvideo.ports import VideoStep
@@ -41,7 +47,7 @@ def _load_script(ctx: StageContext) -> Script:
     return parse_script(json.loads(ctx.svc.blobs.download_bytes(name)))
 
 
-def _step(ctx: StageContext, script: Script, index: int) -> VideoStep:
+def _step(ctx: StageContext, script: Script, index: int, model_id: str) -> VideoStep:
     character = None
     refs: tuple[str, ...] = ()
     if ctx.doc.get("character_id"):
@@ -62,33 +68,79 @@ def _step(ctx: StageContext, script: Script, index: int) -> VideoStep:
         output_prefix=f"veo31_videos/{ctx.video_id}/",
         previous_video_uri=ctx.doc.get("last_video_uri"),
         reference_image_uris=refs,
+        model=model_id,
     )
 
 
 def _submit_next(ctx: StageContext, script: Script) -> None:
-    index = int(ctx.doc.get("completed_blocks", 0))
+    settings = ctx.svc.settings
     model = ctx.svc.video_model
-    with timed(ctx.log, "video_operation_submitted", block=index, model=model.model):
-        name = model.submit(_step(ctx, script, index))
+    model_id = ctx.doc.get("video_model") or model.model
+    index = int(ctx.doc.get("completed_blocks", 0))
+    step = _step(ctx, script, index, model_id)
+    spent = float(ctx.doc.get("cost", {}).get("actual_usd", 0.0))
+    next_cost = step.seconds * settings.price_per_second(model_id)
+    if settings.max_job_cost_usd and spent + next_cost > settings.max_job_cost_usd + 1e-9:
+        raise CostCeilingReached(
+            f"block {index} would take the video to ${spent + next_cost:.2f}, over the "
+            f"per-video ceiling of ${settings.max_job_cost_usd:.2f}"
+        )
+    if model.provider == "google":  # the quota is Veo's; the offline renderer has none
+        wait = ctx.svc.limiter.acquire(f"submit-{model_id}", settings.veo_requests_per_minute)
+        if wait > 0:
+            raise Throttled(
+                f"{model_id} rate limit of {settings.veo_requests_per_minute}/min",
+                delay_seconds=wait,
+            )
+    try:
+        with timed(ctx.log, "video_operation_submitted", block=index, model=model_id):
+            name = model.submit(step)
+    except QuotaExceeded:
+        _maybe_fall_back(ctx, model_id)
+        raise
     ctx.progress(
         veo_operation={
             "name": name,
             "block": index,
-            "model": model.model,
+            "model": model_id,
             "submitted_at": utcnow(),
             "polls": 0,
-        }
+        },
+        consecutive_throttles=0,
     )
+
+
+def _maybe_fall_back(ctx: StageContext, model_id: str) -> None:
+    """After repeated quota errors, move the job to the fallback model when settings allow."""
+    settings = ctx.svc.settings
+    errors_in_a_row = int(ctx.doc.get("consecutive_throttles", 0)) + 1
+    fallback = settings.veo_fallback_model
+    if (
+        settings.veo_allow_fallback
+        and fallback
+        and model_id != fallback
+        and errors_in_a_row >= settings.veo_fallback_after_quota_errors
+    ):
+        ctx.progress(
+            video_model=fallback,
+            model_fallback={
+                "from": model_id,
+                "to": fallback,
+                "at": utcnow(),
+                "after_quota_errors": errors_in_a_row,
+            },
+        )
+        ctx.log.warning("video_model_fallback", from_model=model_id, to_model=fallback)
 
 
 def _finish_block(ctx: StageContext, status_uri: str, billed: float) -> None:
     op = ctx.doc["veo_operation"]
     # Veo reports no duration: it bills the seconds it was asked to generate.
     billed = billed or float(OPENING_SECONDS if op["block"] == 0 else EXTENSION_SECONDS)
-    price = ctx.svc.settings.veo_price_per_second
+    price = ctx.svc.settings.price_per_second(op.get("model", ""))
     cost = dict(ctx.doc.get("cost", {}))
     cost["billed_seconds"] = cost.get("billed_seconds", 0) + billed
-    cost["actual_usd"] = round(cost.get("actual_usd", 0.0) + billed * price, 2)
+    cost["actual_usd"] = round(cost.get("actual_usd", 0.0) + billed * price, 4)
     history = [
         *ctx.doc.get("video_operations", []),
         {**op, "finished_at": utcnow(), "billed_seconds": billed, "video_uri": status_uri},
@@ -103,6 +155,7 @@ def _finish_block(ctx: StageContext, status_uri: str, billed: float) -> None:
     ctx.log.info(
         "video_block_finished",
         block=op["block"],
+        model=op.get("model"),
         completed_blocks=op["block"] + 1,
         total_blocks=ctx.doc["total_blocks"],
     )
