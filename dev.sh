@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Local development entry point. ./dev.sh help
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+PYTHON="${PYTHON:-python3}"
+VENV="$ROOT/.venv"
+TASKS_VENV="$ROOT/.venv-tasks"
+TASKS_EMULATOR_PIN="gcloud-tasks-emulator==0.6.2"
+STAMP="$VENV/.dev-bootstrap.stamp"
+TASKS_STAMP="$TASKS_VENV/.dev-bootstrap.stamp"
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
+
+say() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31m[dev] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  cat >&2 <<'EOF'
+usage: ./dev.sh <command> [args]
+  bootstrap                 system packages (ffmpeg, espeak-ng), .venv and .venv-tasks; idempotent
+  demo --theme TEXT [...]   run one video job through the local stack (python -m devstack.demo -h)
+  up [--monitor-interval N] the whole local stack in the foreground; Ctrl-C stops it
+  test [--fast] [ARGS...]   pytest with coverage (>= 80 % of shortvideo); --fast skips slow tests
+  lint                      ruff check + mypy
+EOF
+}
+
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "need root or sudo to apt-get install $*"
+    sudo="sudo"
+  fi
+  say "installing system packages: $*"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
+bootstrap_system() {
+  local missing=()
+  command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg)
+  command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+  [ -f "$FONT" ] || missing+=(fonts-dejavu-core)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    command -v apt-get >/dev/null || die "please install: ${missing[*]} (no apt-get here)"
+    apt_install "${missing[@]}"
+  fi
+}
+
+bootstrap_python() {
+  "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+    || die "$PYTHON is older than 3.11; set PYTHON=/path/to/python3.11+"
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "creating .venv"
+    "$PYTHON" -m venv "$VENV" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+  fi
+  if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+    say "installing the project into .venv (pip install -e '.[dev]')"
+    "$VENV/bin/python" -m pip install -q -e '.[dev]'
+    touch "$STAMP"
+  fi
+  if [ ! -x "$TASKS_VENV/bin/gcloud-tasks-emulator" ] || [ ! -f "$TASKS_STAMP" ]; then
+    say "creating .venv-tasks ($TASKS_EMULATOR_PIN pins protobuf 4, so it lives apart)"
+    [ -x "$TASKS_VENV/bin/python" ] || "$PYTHON" -m venv "$TASKS_VENV"
+    "$TASKS_VENV/bin/python" -m pip install -q "$TASKS_EMULATOR_PIN"
+    touch "$TASKS_STAMP"
+  fi
+}
+
+check_cloud_sdk() {
+  local problems=()
+  command -v gcloud >/dev/null \
+    || problems+=("gcloud not found: install google-cloud-cli and google-cloud-cli-firestore-emulator")
+  command -v java >/dev/null || problems+=("java not found: the Firestore emulator needs Java 17+")
+  if command -v gcloud >/dev/null; then
+    local sdk
+    sdk="$(dirname "$(readlink -f "$(command -v gcloud)")")/.."
+    [ -d "$sdk/platform/cloud-firestore-emulator" ] || [ -d /usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator ] \
+      || problems+=("Firestore emulator component missing: apt-get install google-cloud-cli-firestore-emulator")
+  fi
+  if [ "${#problems[@]}" -gt 0 ]; then
+    printf '[dev] %s\n' "${problems[@]}" >&2
+    die "the local stack needs the Cloud SDK's Firestore emulator and Java"
+  fi
+}
+
+bootstrap() {
+  bootstrap_system
+  bootstrap_python
+  check_cloud_sdk
+}
+
+run_tests() {
+  local marker=()
+  if [ "${1:-}" = "--fast" ]; then
+    marker=(-m "not slow")
+    shift
+  fi
+  rm -f .coverage .coverage.*
+  local status=0
+  "$VENV/bin/python" -m pytest --cov=shortvideo --cov-report=term --cov-fail-under=80 \
+    "${marker[@]}" "$@" || status=$?
+  if [ "$status" -eq 5 ]; then
+    die "pytest collected no tests: that is a failure"
+  fi
+  return "$status"
+}
+
+command="${1:-help}"
+[ "$#" -gt 0 ] && shift
+case "$command" in
+  bootstrap) bootstrap ;;
+  demo) bootstrap; exec "$VENV/bin/python" -m devstack.demo "$@" ;;
+  up) bootstrap; exec "$VENV/bin/python" -m devstack.up "$@" ;;
+  test) bootstrap; run_tests "$@" ;;
+  lint)
+    bootstrap_python
+    "$VENV/bin/ruff" check src tests functions
+    "$VENV/bin/mypy"
+    ;;
+  help | -h | --help) usage ;;
+  *) usage; die "unknown command: $command" ;;
+esac

@@ -1,0 +1,71 @@
+"""Stands in for Cloud Scheduler: POSTs {} to the monitor function every few seconds."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+log = logging.getLogger("devstack.scheduler")
+
+
+def post_json(url: str, body: object, timeout: float = 60.0) -> tuple[int, str]:
+    """(HTTP status, response text); HTTP errors are answers, not exceptions."""
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status), response.read().decode(errors="replace")
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read().decode(errors="replace")
+
+
+class MonitorScheduler:
+    """A daemon thread that rings the monitor every `interval` seconds until stopped."""
+
+    def __init__(self, url: str, interval: float, log_path: Path) -> None:
+        self.url = url
+        self.interval = interval
+        self.log_path = log_path
+        self.ticks = 0
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="monitor-scheduler", daemon=True)
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self.interval):
+            self.tick()
+
+    def tick(self) -> None:
+        self.ticks += 1
+        try:
+            status, text = post_json(self.url, {})
+        except OSError as exc:
+            line = f"monitor unreachable: {exc}"
+            log.warning(line)
+        else:
+            try:
+                reply = json.dumps(json.loads(text), sort_keys=True)
+            except ValueError:
+                reply = text.strip()[:500]
+            line = f"monitor {status}: {reply}"
+            if 200 <= status < 300:
+                log.info(line)
+            else:
+                log.warning(line)
+        with self.log_path.open("a") as out:
+            out.write(f"{time.strftime('%H:%M:%S')} {line}\n")

@@ -1,0 +1,203 @@
+"""The local stack: Firestore, GCS and Cloud Tasks emulators plus the four functions."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from devstack import seed
+from devstack.cleanup import CleanupHooks
+from devstack.emulators import (
+    EMULATOR_NAMES,
+    Launch,
+    coverage_env,
+    emulator_launches,
+    queue_path,
+    venv_bin,
+    wipe_emulators,
+)
+from devstack.procs import ManagedProcess, StackError, free_port, reap_orphans, tcp_open
+from devstack.scheduler import MonitorScheduler
+
+log = logging.getLogger("devstack")
+
+FUNCTION_NAMES = ("script_agent", "video_agent", "assembler", "monitor")
+URL_VARIABLES = {"script_agent": "SCRIPT_AGENT_URL", "video_agent": "VIDEO_AGENT_URL",
+                 "assembler": "ASSEMBLER_URL", "monitor": "MONITOR_URL"}
+
+
+class Stack:
+    """start() brings everything up, stop() ends it; env() is what clients and functions use."""
+
+    def __init__(
+        self, root: Path, overrides: Mapping[str, str] | None = None,
+        monitor_interval: float = 120.0, functions: bool = True, *,
+        project: str = "demo-shortvideo", bucket: str = "shortvideo-local",
+        tasks_location: str = "us-central1", ports: Mapping[str, int] | None = None,
+        startup_timeout: float = 90.0, tasks_max_retries: int = 5,
+    ) -> None:
+        self.root = Path(root).resolve()
+        self.overrides = dict(overrides or {})
+        self.monitor_interval = monitor_interval
+        self.with_functions = functions
+        self.project, self.bucket, self.tasks_location = project, bucket, tasks_location
+        self.startup_timeout, self.tasks_max_retries = startup_timeout, tasks_max_retries
+        given = dict(ports or {})
+        taken = set(given.values())
+        self.ports = {name: given.get(name) or free_port(taken)
+                      for name in (*EMULATOR_NAMES, *FUNCTION_NAMES)}
+        self.log_dir = self.root / ".devstack" / "logs"
+        self.startup_seconds: dict[str, float] = {}
+        self._processes: dict[str, ManagedProcess] = {}
+        self._scheduler: MonitorScheduler | None = None
+        self._lock = threading.RLock()
+        self._cleanup = CleanupHooks(self.stop)
+
+    def env(self) -> dict[str, str]:
+        values = {
+            "GOOGLE_CLOUD_PROJECT": self.project,
+            "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{self.ports['firestore']}",
+            "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{self.ports['storage']}",
+            "CLOUD_TASKS_EMULATOR_HOST": f"127.0.0.1:{self.ports['tasks']}",
+            "PIPELINE_BUCKET": self.bucket,
+            "TASKS_LOCATION": self.tasks_location,
+            "PYTHONUNBUFFERED": "1",
+        }
+        values.update({var: self.url(name) for name, var in URL_VARIABLES.items()})
+        values.update(self.overrides)
+        return values
+
+    def url(self, function_name: str) -> str:
+        if function_name not in FUNCTION_NAMES:
+            raise KeyError(f"unknown function {function_name!r}; one of {FUNCTION_NAMES}")
+        return f"http://127.0.0.1:{self.ports[function_name]}/"
+
+    def queue_path(self, queue: str) -> str:
+        return queue_path(self.env(), queue)
+
+    def dead(self) -> list[str]:
+        """Components that were started and have exited since."""
+        return [name for name, proc in self._processes.items() if not proc.alive()]
+
+    def start(self) -> None:
+        with self._lock:
+            self._cleanup.install()
+            for leftover in reap_orphans(self.root / ".devstack" / "pids"):
+                log.warning("ended a process left behind by a dead stack: %s", leftover)
+            try:
+                if not all(name in self._processes for name in EMULATOR_NAMES):
+                    launches = emulator_launches(
+                        self.root, self.env(), self.ports, self.tasks_max_retries)
+                    self._launch_and_wait(launches)
+                    self._seed()
+                if self.with_functions:
+                    self.start_functions()
+            except BaseException:
+                self.stop()
+                raise
+
+    def start_functions(
+        self, overrides: Mapping[str, str] | None = None, monitor_interval: float | None = None
+    ) -> None:
+        """Start the four functions and the scheduler; restart functions if overrides change."""
+        with self._lock:
+            if not all(name in self._processes for name in EMULATOR_NAMES):
+                raise StackError("call Stack.start() (the emulators) before the functions")
+            missing = [str(self._source(n)) for n in FUNCTION_NAMES if not self._source(n).exists()]
+            if missing:
+                raise StackError(f"function sources missing: {', '.join(missing)}")
+            changed = {k: v for k, v in (overrides or {}).items() if self.overrides.get(k) != v}
+            self.overrides.update(changed)
+            self._stop_group([n for n in FUNCTION_NAMES if n in self._processes
+                              and (changed or not self._processes[n].alive())])
+            todo = [n for n in FUNCTION_NAMES if n not in self._processes]
+            self._launch_and_wait({n: self._function_launch(n, None) for n in todo})
+            if monitor_interval is not None and monitor_interval != self.monitor_interval:
+                self.monitor_interval = monitor_interval
+                self._stop_scheduler()
+            if self._scheduler is None and self.monitor_interval > 0:
+                self._scheduler = MonitorScheduler(
+                    self.url("monitor"), self.monitor_interval, self.log_dir / "scheduler.log")
+                self._scheduler.start()
+
+    def start_function(self, name: str, extra_env: Mapping[str, str] | None = None) -> None:
+        """(Re)start one function, e.g. after stop_function or with a changed environment."""
+        self.url(name)  # KeyError for an unknown function name
+        with self._lock:
+            self._stop_group([name])
+            self._launch_and_wait({name: self._function_launch(name, extra_env)})
+
+    def stop_function(self, name: str, hard: bool = True) -> None:
+        """SIGKILL (hard: simulates a crash) or SIGTERM one function's process group."""
+        self.url(name)
+        with self._lock:
+            proc = self._processes.pop(name, None)
+            if proc is not None:
+                proc.stop(hard=hard)
+
+    def stop_functions(self) -> None:
+        """Stop the scheduler and all functions; the emulators keep running (and their data)."""
+        with self._lock:
+            self._stop_scheduler()
+            self._stop_group([n for n in FUNCTION_NAMES if n in self._processes])
+
+    def stop(self) -> None:
+        """End everything this stack started. Idempotent; also run at exit and on signals."""
+        with self._lock:
+            self.stop_functions()
+            self._stop_group([n for n in EMULATOR_NAMES if n in self._processes])
+            self._cleanup.remove()
+
+    def wipe(self) -> None:
+        """Delete all Firestore documents and GCS objects, then seed again."""
+        wipe_emulators(self.env())
+        self._seed()
+
+    def _seed(self) -> None:
+        started = time.monotonic()
+        version = hashlib.sha256(Path(seed.__file__).read_bytes()).hexdigest()[:10]
+        seed.seed(self.env(), self.root / ".devstack" / "seed" / version)
+        self.startup_seconds["seed"] = time.monotonic() - started
+
+    def _source(self, name: str) -> Path:
+        return self.root / "functions" / name / "main.py"
+
+    def _function_launch(self, name: str, extra_env: Mapping[str, str] | None) -> Launch:
+        argv = [str(venv_bin(self.root, ".venv", "functions-framework")), "--target", "handle",
+                "--source", str(self._source(name)),
+                "--host", "127.0.0.1", "--port", str(self.ports[name])]
+        env = {**os.environ, **coverage_env(self.root), **self.env(), **(extra_env or {})}
+        port = self.ports[name]
+        return Launch(argv, env, lambda: tcp_open(port))
+
+    def _launch_and_wait(self, launches: Mapping[str, Launch]) -> None:
+        """Start all at once, then wait for each; seconds since launch go to startup_seconds."""
+        launched = time.monotonic()
+        for name, launch in launches.items():
+            self._processes[name] = proc = ManagedProcess(
+                name, launch.argv, launch.env, self.log_dir / f"{name}.log", self.root,
+                self.root / ".devstack" / "pids")
+            proc.start()
+        for name, launch in launches.items():
+            remaining = self.startup_timeout - (time.monotonic() - launched)
+            self._processes[name].wait_ready(launch.ready, max(remaining, 1.0))
+            self.startup_seconds[name] = round(time.monotonic() - launched, 2)
+            log.info("%s ready on 127.0.0.1:%s after %.1f s", name, self.ports[name],
+                     self.startup_seconds[name])
+
+    def _stop_group(self, names: list[str]) -> None:
+        procs = [self._processes.pop(name) for name in names if name in self._processes]
+        for proc in procs:
+            proc.signal()
+        for proc in procs:
+            proc.wait_stopped()
+
+    def _stop_scheduler(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.stop()
+            self._scheduler = None

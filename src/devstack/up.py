@@ -1,0 +1,57 @@
+"""The whole local stack in the foreground: python -m devstack.up [--monitor-interval N]."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+
+from devstack.demo import repo_root
+from devstack.procs import StackError
+from devstack.stack import FUNCTION_NAMES, Stack
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m devstack.up", description=__doc__)
+    parser.add_argument("--monitor-interval", type=float, default=120.0,
+                        help="seconds between monitor calls (Cloud Scheduler */2 = 120; 0 = off)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="KEY=VALUE", help="extra environment for the functions")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s",
+                        datefmt="%H:%M:%S")
+    overrides = dict(item.split("=", 1) for item in args.overrides if "=" in item)
+    stack = Stack(repo_root(), overrides=overrides, monitor_interval=args.monitor_interval)
+    try:
+        stack.start()
+        print("\nLocal stack is up. Functions:")
+        for name in FUNCTION_NAMES:
+            print(f"  {name:<13} {stack.url(name)}")
+        print(f"Logs: {stack.log_dir}/<name>.log\nEnvironment for clients:")
+        for key, value in stack.env().items():
+            print(f"  export {key}={value}")
+        print("Ctrl-C stops everything.", flush=True)
+        reported: set[str] = set()
+        while True:
+            time.sleep(1)
+            for name in set(stack.dead()) - reported:
+                reported.add(name)
+                logging.error("%s exited; see %s/%s.log", name, stack.log_dir, name)
+    except StackError as exc:
+        print(f"local stack failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping…", file=sys.stderr)
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
