@@ -22,7 +22,10 @@ usage: ./dev.sh <command> [args]
   bootstrap                 system packages (ffmpeg, espeak-ng), .venv and .venv-tasks; idempotent
   demo --theme TEXT [...]   run one video job through the local stack (python -m devstack.demo -h)
   up [--monitor-interval N] the whole local stack in the foreground; Ctrl-C stops it
-  test [--fast] [ARGS...]   pytest with coverage (>= 80 % of shortvideo); --fast skips slow tests
+                            (up/demo --provider google-fake: Google adapters on a fake Vertex AI)
+  chaos --jobs N --fault-rate R [--kill-functions] [--json]
+                            N jobs on the fake Vertex AI with random faults (python -m devstack.chaos -h)
+  test [--all] [ARGS...]    pytest with coverage (>= 80 % of shortvideo); --all adds the slow e2e cases
   lint                      ruff check + mypy
 EOF
 }
@@ -93,9 +96,10 @@ bootstrap() {
 }
 
 run_tests() {
-  local marker=()
-  if [ "${1:-}" = "--fast" ]; then
-    marker=(-m "not slow")
+  # The slowest end-to-end cases are marked slow: run them with --all.
+  local marker=(-m "not slow")
+  if [ "${1:-}" = "--all" ]; then
+    marker=()
     shift
   fi
   rm -f .coverage .coverage.*
@@ -114,6 +118,7 @@ case "$command" in
   bootstrap) bootstrap ;;
   demo) bootstrap; exec "$VENV/bin/python" -m devstack.demo "$@" ;;
   up) bootstrap; exec "$VENV/bin/python" -m devstack.up "$@" ;;
+  chaos) bootstrap; exec "$VENV/bin/python" -m devstack.chaos "$@" ;;
   test) bootstrap; run_tests "$@" ;;
   lint)
     bootstrap_python

@@ -67,7 +67,6 @@ def test_video_model_failure_is_retried_then_succeeds(local_stack, artifacts_dir
     assert doc["cost"]["billed_seconds"] == 64
 
 
-@pytest.mark.slow
 def test_killed_assembler_is_recovered_by_the_monitor(local_stack, artifacts_dir):
     video_id = submit(local_stack, theme="How bridges stand up")
     wait_for(video_id, lambda d: d["status"] == "assembling", timeout=300)
@@ -79,6 +78,7 @@ def test_killed_assembler_is_recovered_by_the_monitor(local_stack, artifacts_dir
     assert doc["attempts"]["assemble"] == 2
 
 
+@pytest.mark.slow
 def test_killed_video_agent_resumes_without_rebilling(local_stack, artifacts_dir):
     video_id = submit(local_stack, theme="The life of a honeybee")
     wait_for(video_id, lambda d: d.get("completed_blocks", 0) >= 3, timeout=300)
