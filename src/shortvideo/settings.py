@@ -56,6 +56,9 @@ class Settings(BaseModel):
     lease_seconds: int = Field(90, alias="LEASE_SECONDS", ge=5)
     retry_backoff_seconds: tuple[int, ...] = Field((60, 180, 600), alias="RETRY_BACKOFF_SECONDS")
     max_attempts: int = Field(3, alias="MAX_ATTEMPTS", ge=1)
+    video_operation_timeout_seconds: float = Field(
+        900.0, alias="VIDEO_OPERATION_TIMEOUT_SECONDS", gt=0
+    )
     video_poll_seconds: float = Field(10.0, alias="VIDEO_POLL_SECONDS", gt=0)
     script_cache_ttl_days: int = Field(7, alias="SCRIPT_CACHE_TTL_DAYS", ge=0)
 

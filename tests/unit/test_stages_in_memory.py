@@ -132,3 +132,24 @@ def test_monitor_fails_after_max_attempts_with_a_readable_reason(svc):
     assert doc["status"] == "failed"
     assert summary["failed"][0]["reason"].startswith("script failed 3 times")
     assert "stopped responding" in doc["error"]["message"]
+
+
+def test_an_operation_that_never_finishes_is_abandoned_and_retried(tmp_path):
+    svc = memory_services(
+        tmp_path, VIDEO_OPERATION_TIMEOUT_SECONDS="30", RETRY_BACKOFF_SECONDS="0,0,0"
+    )
+    svc._lazy["script"] = FixedScriptModel(DemoScriptWriter().write_script)
+    model = ScriptedVideoModel(svc.blobs, polls_until_done=10**6)
+    svc._lazy["video"] = model
+    video_id = make_job(svc)["video_id"]
+    handle_script(svc, video_id)
+    assert handle_video(svc, video_id)["outcome"] == "waiting"
+    svc.jobs.jobs[video_id]["veo_operation"]["submitted_at"] = utcnow() - timedelta(seconds=31)
+    svc.jobs.jobs[video_id]["wake_at"] = utcnow()
+    outcome = handle_video(svc, video_id)
+    assert outcome["outcome"] == "retry_scheduled"
+    doc = svc.jobs.get_job(video_id)
+    assert doc["veo_operation"] is None and "unfinished after" in doc["error"]["message"]
+    model.polls_until_done = 1
+    monitor_stage.run_monitor(svc)
+    assert run_video_to_end(svc, video_id)["status"] == "video_generated"

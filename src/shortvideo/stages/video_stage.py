@@ -191,6 +191,13 @@ def generate_video(ctx: StageContext) -> None:
             op = ctx.doc["veo_operation"]
         status = ctx.svc.video_model.poll(op["name"])
         if not status.done:
+            age = (utcnow() - op["submitted_at"]).total_seconds()
+            if age > ctx.svc.settings.video_operation_timeout_seconds:
+                # Abandoned, never billed: the retry submits the block again.
+                ctx.progress(
+                    veo_operation=None, last_failed_operation={**op, "failed_at": utcnow()}
+                )
+                raise ProviderError(f"block {op['block']}: operation unfinished after {age:.0f} s")
             _schedule_poll(ctx)
             return
         if status.filtered or status.error_code:
