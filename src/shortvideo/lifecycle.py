@@ -151,6 +151,19 @@ def renew(stage: Stage, owner: str, now: datetime, lease_seconds: int) -> Mutati
     return mutate
 
 
+def made_progress(stage: Stage, owner: str, now: datetime, fields: dict[str, Any]) -> Mutation:
+    """Like `progress`, and the attempt budget starts afresh: the stage moved forward."""
+    record = progress(stage, owner, now, fields)
+
+    def mutate(doc: JobDoc) -> dict[str, Any]:
+        patch = record(doc) or {}
+        used = doc.get("attempts", {}).get(stage.name, 0)
+        base = {**doc.get("attempt_base", {}), stage.name: max(used - 1, 0)}
+        return {**patch, "attempt_base": base}
+
+    return mutate
+
+
 def progress(stage: Stage, owner: str, now: datetime, fields: dict[str, Any]) -> Mutation:
     """Record work done inside a stage (never the status) while holding its lease."""
     forbidden = {"status", "lease_owner", "lease_expires_at", "attempts", "error"} & fields.keys()
@@ -218,10 +231,13 @@ def _failure(
     max_attempts: int,
 ) -> dict[str, Any]:
     attempts = doc.get("attempts", {}).get(stage.name, 0)
+    # The budget counts attempts since the stage last made progress (a finished video block):
+    # a 12-block video may meet several transient faults, but never loops without progress.
+    in_a_row = attempts - doc.get("attempt_base", {}).get(stage.name, 0)
     error = {**error, "stage": stage.name, "attempt": attempts, "at": now}
     cleared = {"lease_owner": None, "lease_expires_at": None, "wake_at": None}
-    if retryable and attempts < max_attempts:
-        delay = backoff[min(attempts, len(backoff)) - 1] if backoff else 60
+    if retryable and in_a_row < max_attempts:
+        delay = backoff[min(max(in_a_row, 1), len(backoff)) - 1] if backoff else 60
         return transition(
             doc,
             stage.ready,
@@ -232,7 +248,7 @@ def _failure(
         )
     reason = error["message"]
     if retryable:
-        reason = f"{stage.name} failed {attempts} times; last error: {reason}"
+        reason = f"{stage.name} failed {in_a_row} times in a row; last error: {reason}"
     return transition(doc, Status.FAILED, now, **cleared, error={**error, "message": reason})
 
 
@@ -281,14 +297,27 @@ def throttle(
     return mutate
 
 
-def recover_expired(now: datetime, backoff: tuple[int, ...], max_attempts: int) -> Mutation:
-    """Monitor: a stage whose lease ran out stopped responding; count it as a failed attempt."""
+def recover_expired(
+    now: datetime, backoff: tuple[int, ...], max_attempts: int, grace_seconds: int
+) -> Mutation:
+    """Monitor: a stage whose lease ran out stopped responding; count it as a failed attempt.
+
+    A video stage that was only waiting for its poll doorbell did not crash: the doorbell was
+    late or lost. It is made due again (the monitor rings it) without spending an attempt.
+    """
 
     def mutate(doc: JobDoc) -> dict[str, Any]:
         stage = stage_for_status(Status(doc["status"]))
         expires = doc.get("lease_expires_at")
         if stage is None or doc["status"] != stage.active.value or expires is None or expires > now:
             raise Skip("lease still valid")
+        if doc.get("lease_owner") == WAITING:
+            return {
+                "wake_at": now,
+                "lease_expires_at": now + timedelta(seconds=grace_seconds),
+                "late_polls": doc.get("late_polls", 0) + 1,
+                "updated_at": now,
+            }
         message = f"the {stage.name} stage stopped responding (lease expired)"
         error = {"code": "lease_expired", "message": message}
         return _failure(doc, stage, now, error, True, backoff, max_attempts)

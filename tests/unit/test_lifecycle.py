@@ -127,8 +127,8 @@ def test_waiting_video_stage_is_reclaimed_only_when_the_poll_is_due():
 def test_monitor_recovers_only_expired_leases():
     doc = apply(job(status="video_generated"), lifecycle.claim(ASSEMBLE, "o1", T0, 30))
     with pytest.raises(lifecycle.Skip):
-        lifecycle.recover_expired(T0 + timedelta(seconds=29), BACKOFF, 3)(doc)
-    doc = apply(doc, lifecycle.recover_expired(T0 + timedelta(seconds=31), BACKOFF, 3))
+        lifecycle.recover_expired(T0 + timedelta(seconds=29), BACKOFF, 3, 90)(doc)
+    doc = apply(doc, lifecycle.recover_expired(T0 + timedelta(seconds=31), BACKOFF, 3, 90))
     assert doc["status"] == "video_generated"
     assert doc["error"]["code"] == "lease_expired"
     assert doc["lease_owner"] is None
@@ -152,3 +152,52 @@ def test_cancel_fails_a_running_job_but_not_a_finished_one():
     assert doc["status"] == "failed"
     with pytest.raises(lifecycle.Skip):
         lifecycle.cancel(T0, "again")(doc)
+
+
+def test_a_late_poll_doorbell_is_not_a_failed_attempt():
+    doc = apply(job(status="script_generated"), lifecycle.claim(VIDEO, "o1", T0, 90))
+    doc = apply(doc, lifecycle.wait(VIDEO, "o1", T0, T0 + timedelta(seconds=10), 30))
+    late = T0 + timedelta(seconds=41)
+    doc = apply(doc, lifecycle.recover_expired(late, BACKOFF, 3, 90))
+    assert doc["status"] == "generating_video" and doc["wake_at"] == late
+    assert doc["late_polls"] == 1 and doc["attempts"] == {"video": 1}
+
+
+def test_progress_restarts_the_attempt_budget():
+    doc = job(status="script_generated")
+    for n in range(1, 6):
+        doc = apply(doc, lifecycle.claim(VIDEO, f"o{n}", T0, 90))
+        doc = apply(doc, lifecycle.made_progress(VIDEO, f"o{n}", T0, {"completed_blocks": n}))
+        doc = apply(
+            doc,
+            lifecycle.fail(
+                VIDEO,
+                f"o{n}",
+                T0,
+                code="x",
+                message="503",
+                retryable=True,
+                backoff=BACKOFF,
+                max_attempts=3,
+            ),
+        )
+        doc["next_retry_at"] = None
+    assert doc["status"] == "script_generated" and doc["attempts"] == {"video": 5}
+    for n in range(6, 8):  # the 3rd attempt without progress is the last
+        doc = apply(doc, lifecycle.claim(VIDEO, f"o{n}", T0, 90))
+        doc = apply(
+            doc,
+            lifecycle.fail(
+                VIDEO,
+                f"o{n}",
+                T0,
+                code="x",
+                message="503",
+                retryable=True,
+                backoff=BACKOFF,
+                max_attempts=3,
+            ),
+        )
+        doc["next_retry_at"] = None
+    assert doc["status"] == "failed"
+    assert doc["error"]["message"].startswith("video failed 3 times in a row")

@@ -107,6 +107,9 @@ def test_monitor_recovers_a_crashed_stage_and_resumes_its_operation(svc):
     model = svc.video_model
     model.polls_until_done = 99
     handle_video(svc, video_id)  # submits block 0, then waits
+    late = monitor_stage.run_monitor(svc, now=utcnow() + timedelta(seconds=200))
+    assert late["rung"] == [{"video_id": video_id, "stage": "video", "late_poll": True}]
+    svc.jobs.jobs[video_id]["lease_owner"] = "video-crashed"  # a handler died mid-poll
     svc.jobs.jobs[video_id]["lease_expires_at"] = utcnow() - timedelta(seconds=1)
     summary = monitor_stage.run_monitor(svc)
     assert summary["recovered"][0]["video_id"] == video_id
@@ -130,7 +133,7 @@ def test_monitor_fails_after_max_attempts_with_a_readable_reason(svc):
         summary = monitor_stage.run_monitor(svc)
     doc = svc.jobs.get_job(video_id)
     assert doc["status"] == "failed"
-    assert summary["failed"][0]["reason"].startswith("script failed 3 times")
+    assert summary["failed"][0]["reason"].startswith("script failed 3 times in a row")
     assert "stopped responding" in doc["error"]["message"]
 
 

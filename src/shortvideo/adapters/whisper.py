@@ -54,6 +54,10 @@ class FasterWhisperTranscriber:
         key = (self.engine, str(self.model_dir.resolve()), self.compute_type)
         return _cached_model(key, load)
 
+    def load(self) -> None:
+        """Load the model now (once per process), e.g. while the source video downloads."""
+        self._model()
+
     def transcribe(self, audio_path: Path, language: Language) -> list[Word]:
         model = self._model()
         try:
@@ -91,9 +95,17 @@ class OpenAIWhisperTranscriber:
                     "WHISPER_ENGINE=openai-whisper needs the openai-whisper package "
                     "(pip install openai-whisper), or use faster-whisper"
                 ) from exc
-            return whisper.load_model(str(self.model_path), device="cpu")
+            model = whisper.load_model(str(self.model_path), device="cpu")
+            heads = _checkpoint_alignment_heads(self.model_path)
+            if heads:  # load_model() sets them only for the checkpoints it downloads itself
+                model.set_alignment_heads(heads)
+            return model
 
         return _cached_model((self.engine, str(self.model_path.resolve()), ""), load)
+
+    def load(self) -> None:
+        """Load the model now (once per process), e.g. while the source video downloads."""
+        self._model()
 
     def transcribe(self, audio_path: Path, language: Language) -> list[Word]:
         model = self._model()
@@ -109,6 +121,24 @@ class OpenAIWhisperTranscriber:
             for w in segment.get("words", [])
             if str(w["word"]).strip()
         ]
+
+
+def _checkpoint_alignment_heads(path: Path) -> bytes | None:
+    """The word-timing heads a checkpoint carries (base85 string, as openai-whisper's own list).
+
+    A checkpoint converted from the bundled CTranslate2 model stores them under
+    "alignment_heads"; without them openai-whisper times words with all upper-half heads.
+    """
+    import torch
+
+    try:  # mmap: only the small dict is read; the weights were loaded by load_model already
+        checkpoint = torch.load(str(path), map_location="cpu", mmap=True, weights_only=True)
+    except Exception:  # e.g. a legacy (non-zip) checkpoint, which cannot be mapped
+        return None
+    heads = checkpoint.get("alignment_heads") if isinstance(checkpoint, dict) else None
+    if isinstance(heads, str):
+        return heads.encode("ascii")
+    return heads if isinstance(heads, bytes) else None
 
 
 def _default_cache_root() -> Path:

@@ -68,6 +68,16 @@ STYLE_LOOKS: dict[Style, tuple[str, str]] = {
         "hue=h=280+30*t:s=1.3,eq=brightness=0.04,gblur=sigma=0.8",
     ),
 }
+# Light mode (many jobs at once, e.g. chaos runs): one plain colour per style, no text.
+STYLE_COLOURS: dict[Style, str] = {
+    Style.CINEMATIC: "0x123f5a",
+    Style.ANIME: "0xff9ad5",
+    Style.REALISTIC: "0x5d7a45",
+    Style.SKETCH: "0xd8d4c8",
+    Style.CYBERPUNK: "0x2a0a3a",
+    Style.VINTAGE: "0x704214",
+    Style.FANTASY: "0x3b1e6e",
+}
 
 
 def render_block_clip(
@@ -80,27 +90,24 @@ def render_block_clip(
     dialogue: str,
     language: Language,
     workdir: Path,
+    light: bool = False,
 ) -> None:
-    """Render one block: the style's moving picture, its description, and the spoken line."""
+    """Render one block: the style's moving picture, its description, and the spoken line.
+
+    `light` renders a plain colour instead (no pattern, no text) with the same speech and the
+    same codec parameters, so light and full clips still join by stream copy.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     stem = f"block{block_index:02d}"
     speech = workdir / f"{stem}-speech.wav"
     _speak(dialogue, language, speech, workdir / f"{stem}-dialogue.txt", seconds)
-    text_file = workdir / f"{stem}-visual.txt"
-    text_file.write_text(_wrap(visual), encoding="utf-8")
-    label_file = workdir / f"{stem}-label.txt"
-    label_file.write_text(f"DEMO · block {block_index} · {style.value}", encoding="utf-8")
-    source, look = STYLE_LOOKS[style]
-    font = escape_filter_value(FONT_FILE)
-    video = (
-        f"{source},trim=duration={seconds},format=yuv420p,{look},scale={WIDTH}:{HEIGHT}:flags=bicubic,"
-        f"drawtext=fontfile={font}:textfile={escape_filter_value(text_file)}:expansion=none"
-        ":fontsize=40:fontcolor=white:line_spacing=10:box=1:boxcolor=black@0.5:boxborderw=24"
-        ":x=(w-text_w)/2:y=h*0.22,"
-        f"drawtext=fontfile={font}:textfile={escape_filter_value(label_file)}:expansion=none"
-        ":fontsize=28:fontcolor=white@0.9:box=1:boxcolor=black@0.6:boxborderw=10:x=24:y=h*0.1,"
-        "format=yuv420p[vout]"
-    )
+    if light:
+        video = (
+            f"color=c={STYLE_COLOURS[style]}:s={WIDTH}x{HEIGHT}:r={FPS},"
+            f"trim=duration={seconds},format=yuv420p[vout]"
+        )
+    else:
+        video = _full_picture(workdir, stem, seconds, style, block_index, visual)
     lead_ms = round(SPEECH_LEAD_SECONDS * 1000)
     audio = (
         f"[0:a]adelay={lead_ms}:all=1,aresample={AUDIO_RATE},"
@@ -116,6 +123,28 @@ def render_block_clip(
         "-movflags", "+faststart",
         str(out_path),
     ])  # fmt: skip
+
+
+def _full_picture(
+    workdir: Path, stem: str, seconds: int, style: Style, block_index: int, visual: str
+) -> str:
+    """The filter graph of a full block picture: the style's pattern and look, with text."""
+    text_file = workdir / f"{stem}-visual.txt"
+    text_file.write_text(_wrap(visual), encoding="utf-8")
+    label_file = workdir / f"{stem}-label.txt"
+    label_file.write_text(f"DEMO · block {block_index} · {style.value}", encoding="utf-8")
+    source, look = STYLE_LOOKS[style]
+    font = escape_filter_value(FONT_FILE)
+    video = (
+        f"{source},trim=duration={seconds},format=yuv420p,{look},scale={WIDTH}:{HEIGHT}:flags=bicubic,"
+        f"drawtext=fontfile={font}:textfile={escape_filter_value(text_file)}:expansion=none"
+        ":fontsize=40:fontcolor=white:line_spacing=10:box=1:boxcolor=black@0.5:boxborderw=24"
+        ":x=(w-text_w)/2:y=h*0.22,"
+        f"drawtext=fontfile={font}:textfile={escape_filter_value(label_file)}:expansion=none"
+        ":fontsize=28:fontcolor=white@0.9:box=1:boxcolor=black@0.6:boxborderw=10:x=24:y=h*0.1,"
+        "format=yuv420p[vout]"
+    )
+    return video
 
 
 def _wrap(visual: str) -> str:

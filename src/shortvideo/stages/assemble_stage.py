@@ -4,14 +4,34 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from shortvideo.logs import timed
+from shortvideo.logs import get_logger, timed
 from shortvideo.media import ffmpeg, subtitles
 from shortvideo.models import ASSEMBLE, Language
+from shortvideo.ports import Transcriber
+from shortvideo.settings import Settings
 from shortvideo.stages.intake import music_object
 from shortvideo.stages.runner import StageContext, run_stage
 from shortvideo.wiring import Services
+
+# A music track: a local file, a function that fetches it (run beside Whisper), or none.
+MusicSource = Path | Callable[[], Path] | None
+
+
+@dataclass(frozen=True)
+class LocalOutputs:
+    """What assembly makes from the source video, before anything is uploaded."""
+
+    final: Path
+    thumbnail: Path
+    srt: str
+    transcript: str
+    info: ffmpeg.ProbeResult
 
 
 def output_objects(video_id: str) -> dict[str, str]:
@@ -23,17 +43,90 @@ def output_objects(video_id: str) -> dict[str, str]:
     }
 
 
-def _transcribe(ctx: StageContext, source: Path, work: Path) -> tuple[str, str, str]:
+def warm_up(transcriber: Transcriber, log: Any) -> None:
+    """Load the transcriber's model now (once per process) if it can; errors surface later."""
+    load = getattr(transcriber, "load", None)
+    if load is None:
+        return
+    try:
+        load()
+    except Exception as exc:  # transcribe() loads again and raises the real error in the stage
+        log.warning("transcriber_warm_up_failed", error=str(exc))
+
+
+def _transcribe(
+    log: Any, transcriber: Transcriber, language: Language, source: Path, work: Path
+) -> tuple[str, str, str]:
     audio = work / "audio.wav"
-    with timed(ctx.log, "audio_extracted"):
+    with timed(log, "audio_extracted"):
         ffmpeg.run_ffmpeg(ffmpeg.extract_audio_args(source, audio))
-    transcriber = ctx.svc.transcriber
-    with timed(ctx.log, "transcribed", engine=transcriber.engine) as extra:
-        words = transcriber.transcribe(audio, Language(ctx.doc["language"]))
+    with timed(log, "transcribed", engine=transcriber.engine) as extra:
+        words = transcriber.transcribe(audio, language)
         extra["words"] = len(words)
     cues = subtitles.build_cues(words)
     transcript = " ".join(w.text.strip() for w in words)
     return subtitles.to_srt(cues), subtitles.to_ass(cues), transcript
+
+
+def _music_path(music: MusicSource) -> Path | None:
+    return music() if callable(music) else music
+
+
+def assemble_local(
+    source: Path,
+    workdir: Path,
+    language: Language,
+    music: MusicSource,
+    settings: Settings,
+    transcriber: Transcriber,
+    *,
+    log: Any = None,
+    on_srt: Callable[[str], Any] | None = None,
+    overlap: bool = True,
+) -> LocalOutputs:
+    """Source video in `workdir` -> final.mp4, thumbnail.jpg, SRT text, transcript, probe.
+
+    One encode pass (subtitles burned, music mixed, faststart). With `overlap`, the work that does
+    not need the transcript runs beside Whisper: the model load beside the audio extraction, the
+    music fetch and (later) `on_srt` in one I/O thread, the thumbnail beside the final's probe.
+    `overlap=False` runs everything in the stage's former order (kept for the bench's baseline).
+    """
+    log = log if log is not None else get_logger(stage=ASSEMBLE.name)
+    with ThreadPoolExecutor(max_workers=1) as io, ThreadPoolExecutor(max_workers=1) as cpu:
+        music_future: Future[Path | None] | None = None
+        if overlap:
+            cpu.submit(warm_up, transcriber, log)
+            music_future = io.submit(_music_path, music)
+        srt, ass, transcript = _transcribe(log, transcriber, language, source, workdir)
+        (workdir / "subtitles.ass").write_text(ass, encoding="utf-8")
+        srt_future = io.submit(on_srt, srt) if overlap and on_srt else None
+        if on_srt and not overlap:
+            on_srt(srt)
+        music_path = music_future.result() if music_future else _music_path(music)
+        final = workdir / "final.mp4"
+        with timed(log, "encoded", music=bool(music_path)):
+            ffmpeg.run_ffmpeg(
+                ffmpeg.assemble_args(
+                    video=source,
+                    subtitles_ass=workdir / "subtitles.ass",
+                    out=final,
+                    music=music_path,
+                    music_volume=settings.music_volume,
+                    preset=settings.x264_preset,
+                )
+            )
+        thumbnail = workdir / "thumbnail.jpg"
+        thumb_args = ffmpeg.thumbnail_args(final, thumbnail)
+        if overlap:
+            thumb_future = cpu.submit(ffmpeg.run_ffmpeg, thumb_args)
+            info = ffmpeg.probe(final)
+            thumb_future.result()
+        else:
+            ffmpeg.run_ffmpeg(thumb_args)
+            info = ffmpeg.probe(final)
+        if srt_future is not None:
+            srt_future.result()
+    return LocalOutputs(final=final, thumbnail=thumbnail, srt=srt, transcript=transcript, info=info)
 
 
 def assemble(ctx: StageContext) -> None:
@@ -41,44 +134,47 @@ def assemble(ctx: StageContext) -> None:
     names = output_objects(ctx.video_id)
     svc.settings.workdir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"assemble-{ctx.video_id[:8]}-", dir=svc.settings.workdir))
+    srt_uri: list[str] = []
     try:
+        transcriber = svc.transcriber
+        warm = ThreadPoolExecutor(max_workers=1)
+        warm.submit(warm_up, transcriber, ctx.log)  # the model loads during the download...
+        warm.shutdown(wait=False)  # ...and transcribe() waits for it if it is not done yet
         source = work / "source.mp4"
         svc.blobs.download_file(svc.blobs.name_from_uri(ctx.doc["veo31_video_uri"]), source)
-        srt, ass, transcript = _transcribe(ctx, source, work)
-        (work / "subtitles.ass").write_text(ass, encoding="utf-8")
-        srt_uri = svc.blobs.upload_bytes(names["srt"], srt.encode(), "application/x-subrip")
-        music = None
+
+        music: MusicSource = None
         if ctx.doc.get("music"):
-            music = work / "music"
-            svc.blobs.download_file(music_object(svc, ctx.doc["music"]), music)
-        final = work / "final.mp4"
-        with timed(ctx.log, "encoded", music=bool(music)):
-            ffmpeg.run_ffmpeg(
-                ffmpeg.assemble_args(
-                    video=source,
-                    subtitles_ass=work / "subtitles.ass",
-                    out=final,
-                    music=music,
-                    music_volume=svc.settings.music_volume,
-                    preset=svc.settings.x264_preset,
-                )
-            )
-        thumbnail = work / "thumbnail.jpg"
-        ffmpeg.run_ffmpeg(ffmpeg.thumbnail_args(final, thumbnail))
-        info = ffmpeg.probe(final)
-        final_uri = svc.blobs.upload_file(names["final"], final, "video/mp4")
-        thumb_uri = svc.blobs.upload_file(names["thumbnail"], thumbnail, "image/jpeg")
+            track = ctx.doc["music"]
+
+            def fetch_music() -> Path:
+                path = work / "music"
+                svc.blobs.download_file(music_object(svc, track), path)
+                return path
+
+            music = fetch_music
+
+        def upload_srt(text: str) -> None:
+            uri = svc.blobs.upload_bytes(names["srt"], text.encode(), "application/x-subrip")
+            srt_uri.append(uri)
+
+        out = assemble_local(
+            source, work, Language(ctx.doc["language"]), music, svc.settings, transcriber,
+            log=ctx.log, on_srt=upload_srt,
+        )  # fmt: skip
+        final_uri = svc.blobs.upload_file(names["final"], out.final, "video/mp4")
+        thumb_uri = svc.blobs.upload_file(names["thumbnail"], out.thumbnail, "image/jpeg")
         ctx.complete(
             final_video_uri=final_uri,
             final_video_url=svc.blobs.url(names["final"]),
             thumbnail_uri=thumb_uri,
             thumbnail_url=svc.blobs.url(names["thumbnail"]),
-            subtitles_uri=srt_uri,
-            transcript=transcript[:20000],
-            duration=round(info.duration, 3),
-            width=info.width,
-            height=info.height,
-            size_bytes=info.size_bytes,
+            subtitles_uri=srt_uri[0],
+            transcript=out.transcript[:20000],
+            duration=round(out.info.duration, 3),
+            width=out.info.width,
+            height=out.info.height,
+            size_bytes=out.info.size_bytes,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -21,9 +21,16 @@ def _recover(svc: Services, doc: dict[str, Any], now: datetime, summary: dict[st
     try:
         after = svc.jobs.mutate_job(
             doc["video_id"],
-            lifecycle.recover_expired(now, settings.retry_backoff_seconds, settings.max_attempts),
+            lifecycle.recover_expired(
+                now, settings.retry_backoff_seconds, settings.max_attempts, settings.lease_seconds
+            ),
         )
     except lifecycle.Skip:
+        return
+    if after.get("lease_owner") == lifecycle.WAITING:  # a late poll doorbell: ring it again
+        attempt = after.get("attempts", {}).get("video", 1)
+        svc.tasks.ring("video", doc["video_id"], task_key=f"a{attempt}-w{after['late_polls']}")
+        summary["rung"].append({"video_id": doc["video_id"], "stage": "video", "late_poll": True})
         return
     entry = {
         "video_id": doc["video_id"],

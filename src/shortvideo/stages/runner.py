@@ -36,6 +36,11 @@ class StageContext:
             self.video_id, lifecycle.progress(self.stage, self.owner, utcnow(), fields)
         )
 
+    def made_progress(self, **fields: Any) -> None:
+        self.doc = self.svc.jobs.mutate_job(
+            self.video_id, lifecycle.made_progress(self.stage, self.owner, utcnow(), fields)
+        )
+
     def complete(self, **fields: Any) -> None:
         self.doc = self.svc.jobs.mutate_job(
             self.video_id, lifecycle.complete(self.stage, self.owner, utcnow(), fields)

@@ -21,7 +21,7 @@ from shortvideo.errors import (
 )
 from shortvideo.logs import timed
 from shortvideo.models import EXTENSION_SECONDS, OPENING_SECONDS, VIDEO, Language, Script, Style
-from shortvideo.ports import VideoStep
+from shortvideo.ports import OperationStatus, VideoStep
 from shortvideo.scripts import parse_script
 from shortvideo.stages.runner import StageContext, run_stage, utcnow
 from shortvideo.wiring import Services
@@ -145,7 +145,7 @@ def _finish_block(ctx: StageContext, status_uri: str, billed: float) -> None:
         *ctx.doc.get("video_operations", []),
         {**op, "finished_at": utcnow(), "billed_seconds": billed, "video_uri": status_uri},
     ]
-    ctx.progress(
+    ctx.made_progress(
         completed_blocks=op["block"] + 1,
         last_video_uri=status_uri,
         veo_operation=None,
@@ -179,6 +179,19 @@ def _schedule_poll(ctx: StageContext) -> None:
     ctx.outcome = {"outcome": "waiting", "block": op["block"], "polls": polls}
 
 
+def _poll(ctx: StageContext, op: dict[str, Any]) -> OperationStatus:
+    """A failed poll says nothing about the operation, which goes on: poll again later."""
+    try:
+        return ctx.svc.video_model.poll(op["name"])
+    except ProviderError as exc:
+        if not exc.retryable or isinstance(exc, QuotaExceeded):
+            raise
+        raise Throttled(
+            f"polling block {op['block']} failed: {exc.message}",
+            delay_seconds=2 * ctx.svc.settings.video_poll_seconds,
+        ) from exc
+
+
 def generate_video(ctx: StageContext) -> None:
     script = _load_script(ctx)
     total = int(ctx.doc["total_blocks"])
@@ -189,7 +202,7 @@ def generate_video(ctx: StageContext) -> None:
                 break
             _submit_next(ctx, script)
             op = ctx.doc["veo_operation"]
-        status = ctx.svc.video_model.poll(op["name"])
+        status = _poll(ctx, op)
         if not status.done:
             age = (utcnow() - op["submitted_at"]).total_seconds()
             if age > ctx.svc.settings.video_operation_timeout_seconds:
