@@ -27,6 +27,8 @@ usage: ./dev.sh <command> [args]
                             N jobs on the fake Vertex AI with random faults (python -m devstack.chaos -h)
   test [--all] [ARGS...]    pytest with coverage (>= 80 % of shortvideo); --all adds the slow e2e cases
   lint                      ruff check + mypy
+  bench [--json] [--only assembler,whisper,cost] [--repeat N]
+                            time assembly, Whisper and cost on this machine; writes bench/
 EOF
 }
 
@@ -95,6 +97,18 @@ bootstrap() {
   check_cloud_sdk
 }
 
+TORCH_PIN="torch==2.13.0"
+
+bootstrap_bench() {
+  # The bench compares with openai-whisper, which needs torch: install the pinned CPU wheel
+  # first, so that openai-whisper finds it and pip pulls no other (CUDA) build.
+  if ! "$VENV/bin/python" -c 'import torch, whisper, PIL' 2>/dev/null; then
+    say "installing $TORCH_PIN, openai-whisper and Pillow into .venv (bench only)"
+    "$VENV/bin/python" -m pip install -q "$TORCH_PIN"
+    "$VENV/bin/python" -m pip install -q "$TORCH_PIN" -e '.[dev,bench]'
+  fi
+}
+
 run_tests() {
   # The slowest end-to-end cases are marked slow: run them with --all.
   local marker=(-m "not slow")
@@ -120,6 +134,7 @@ case "$command" in
   up) bootstrap; exec "$VENV/bin/python" -m devstack.up "$@" ;;
   chaos) bootstrap; exec "$VENV/bin/python" -m devstack.chaos "$@" ;;
   test) bootstrap; run_tests "$@" ;;
+  bench) bootstrap; bootstrap_bench; exec "$VENV/bin/python" -m devstack.bench "$@" ;;
   lint)
     bootstrap_python
     "$VENV/bin/ruff" check src tests functions

@@ -1,0 +1,174 @@
+"""python -m devstack.bench [--json] [--only assembler,whisper,cost] [--repeat N]
+
+Writes bench/results.json, bench/RESULTS.md and bench/chart.png (and the README's bench
+section, between its bench markers). Progress goes to stderr; with --json the last stdout line
+is the results. Parts not run keep their previous figures in results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from devstack.bench import assembler, chart, cost, report, whisper_bench
+from devstack.bench.inputs import BenchInput, make_input
+from shortvideo.models import Language, Style
+from shortvideo.settings import get_settings
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+# Parts 1, 2 and 5 of the bench issue. Parts 3 and 4 add their names here and a section of
+# their own in results.json (the "parts" map says which section answers which part).
+PARTS = {"assembler": "1", "whisper": "2", "cost": "5"}
+PENDING_PARTS = {"3": None, "4": None}
+
+
+def _progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def _ffmpeg_version() -> str:
+    done = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True, check=False)
+    return done.stdout.split("\n", 1)[0]
+
+
+def _machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "ffmpeg": _ffmpeg_version(),
+        "load_before": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _previous(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _cost_files(bench_input: BenchInput, workdir: Path, preset: str) -> tuple[Path, Path, Path]:
+    run_dir = workdir / "assemble"
+    final, thumb, srt = run_dir / "final.mp4", run_dir / "thumbnail.jpg", run_dir / "subtitles.srt"
+    if not (final.is_file() and thumb.is_file() and srt.is_file()):
+        _progress("cost: one assembly to measure the final files")
+        language = bench_input.script.language.value
+        assembler.run_variant("assemble", bench_input, run_dir, preset, language)
+    return final, thumb, srt
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    if args.report_only:  # rewrite RESULTS.md, chart.png and the README from results.json
+        results = _previous(args.out / "results.json")
+        if not results:
+            raise SystemExit(f"no results in {args.out / 'results.json'}: run the bench first")
+        write_outputs(results, args.out, update_readme=not args.no_readme)
+        return results
+    only = [p for p in args.only.split(",") if p] if args.only else list(PARTS)
+    unknown = sorted(set(only) - set(PARTS))
+    if unknown:
+        raise SystemExit(f"unknown part(s): {', '.join(unknown)}; known: {', '.join(PARTS)}")
+    out_dir: Path = args.out
+    results = _previous(out_dir / "results.json")
+    started = datetime.now(UTC)
+    results.update(
+        schema=1,
+        created_at=started.strftime("%Y-%m-%d %H:%M UTC"),
+        machine=_machine(),
+        parts={**PENDING_PARTS, **{number: name for name, number in PARTS.items()}},
+    )
+    settings = get_settings()
+    preset = args.preset or settings.x264_preset
+    workdir: Path = args.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    _progress(f"input: {args.blocks} blocks ({args.language}), rendered once into {workdir}")
+    bench_input = make_input(
+        workdir / "inputs", args.blocks, Language(args.language), Style(args.style)
+    )
+    clock = time.perf_counter()
+    if "assembler" in only:
+        results["assembler"] = assembler.bench_assembler(
+            bench_input, workdir / "runs", preset=preset, repeat=args.repeat,
+            reference=False if args.no_openai else None, progress=_progress,
+        )  # fmt: skip
+        results["assembler"]["measured_at"] = results["created_at"]
+    if "whisper" in only:
+        results["whisper"] = whisper_bench.bench_whisper(
+            bench_input, workdir / "whisper", repeat=args.whisper_repeat,
+            with_openai=False if args.no_openai else None, progress=_progress,
+        )  # fmt: skip
+        results["whisper"]["measured_at"] = results["created_at"]
+    if "cost" in only:
+        final, thumb, srt = _cost_files(bench_input, workdir / "runs", preset)
+        results["cost"] = cost.bench_cost(bench_input, settings, final, thumb, srt)
+        results["cost"]["measured_at"] = results["created_at"]
+    results["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    results["bench_seconds"] = round(time.perf_counter() - clock, 1)
+    write_outputs(results, out_dir, update_readme=not args.no_readme)
+    return results
+
+
+def write_outputs(results: dict[str, Any], out_dir: Path, update_readme: bool = True) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(
+        json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    table = report.markdown_report(results)
+    (out_dir / "RESULTS.md").write_text("# Bench results\n\n" + table, encoding="utf-8")
+    if chart.draw_chart(results, out_dir / "chart.png") is None:
+        _progress("chart skipped (needs Pillow: pip install -e '.[bench]')")
+    readme = REPO_ROOT / "README.md"
+    if update_readme and readme.is_file():
+        section = table + "\n![bench chart](bench/chart.png)\n"
+        updated = report.replace_readme_section(readme.read_text(encoding="utf-8"), section)
+        if updated is not None:
+            readme.write_text(updated, encoding="utf-8")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m devstack.bench", description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--only", default="", help="comma list of: " + ",".join(PARTS))
+    parser.add_argument("--repeat", type=int, default=1, help="assembly runs per variant")
+    parser.add_argument("--whisper-repeat", type=int, default=1, help="transcriptions per engine")
+    parser.add_argument("--blocks", type=int, default=9, help="9 blocks = 64 s")
+    parser.add_argument("--language", default="en", choices=[x.value for x in Language])
+    parser.add_argument("--style", default="cinematic", choices=[x.value for x in Style])
+    parser.add_argument("--preset", default="", help="x264 preset (default: X264_PRESET)")
+    parser.add_argument("--no-openai", action="store_true", help="skip openai-whisper")
+    parser.add_argument("--no-readme", action="store_true", help="leave README.md alone")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite the table and chart from results.json"
+    )
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(os.environ.get("BENCH_WORKDIR", "/tmp/shortvideo-bench")),
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    results = run(args)
+    _progress(f"wrote {args.out / 'results.json'}, RESULTS.md and chart.png")
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
+    else:
+        print(report.markdown_report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
