@@ -14,7 +14,7 @@ from typing import Any
 from devstack.clients import firestore_client, split_gs_uri, storage_client
 from devstack.procs import StackError
 from devstack.scheduler import post_json
-from devstack.stack import Stack
+from devstack.stack import PROVIDERS, Stack
 
 TIMEOUT_SECONDS = 20 * 60
 # Output file name -> job fields that may name its object (first present wins).
@@ -48,6 +48,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--target-seconds", type=int)
     parser.add_argument("--json", action="store_true", help="last stdout line: a JSON summary")
     parser.add_argument("--keep-running", action="store_true", help="leave the stack up")
+    parser.add_argument("--provider", choices=PROVIDERS, default="demo",
+                        help="demo: offline demo models; google-fake: the Google adapters "
+                             "against a local fake of the Vertex AI API")
     return parser.parse_args(argv)
 
 
@@ -153,7 +156,7 @@ def run(stack: Stack, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    stack = Stack(repo_root(), monitor_interval=10)
+    stack = Stack(repo_root(), monitor_interval=10, provider=args.provider)
     say("starting the local stack (emulators + functions)…")
     code = 130
     try:

@@ -17,6 +17,7 @@ from devstack.emulators import (
     Launch,
     coverage_env,
     emulator_launches,
+    http_ok,
     queue_path,
     venv_bin,
     wipe_emulators,
@@ -29,6 +30,12 @@ log = logging.getLogger("devstack")
 FUNCTION_NAMES = ("script_agent", "video_agent", "assembler", "monitor")
 URL_VARIABLES = {"script_agent": "SCRIPT_AGENT_URL", "video_agent": "VIDEO_AGENT_URL",
                  "assembler": "ASSEMBLER_URL", "monitor": "MONITOR_URL"}
+# "demo": offline demo models. "google-fake": the Google adapters (real google-genai SDK) against
+# tests/fake_vertex, a fake of the Vertex AI REST API started as one more process.
+PROVIDERS = ("demo", "google-fake")
+FAKE_VERTEX = "fake_vertex"
+FAKE_VERTEX_PROJECT = "local-fake"
+FAKE_VERTEX_LOCATION = "us-central1"
 
 
 class Stack:
@@ -39,9 +46,12 @@ class Stack:
         monitor_interval: float = 120.0, functions: bool = True, *,
         project: str = "demo-shortvideo", bucket: str = "shortvideo-local",
         tasks_location: str = "us-central1", ports: Mapping[str, int] | None = None,
-        startup_timeout: float = 90.0, tasks_max_retries: int = 5,
+        startup_timeout: float = 90.0, tasks_max_retries: int = 5, provider: str = "demo",
     ) -> None:
+        if provider not in PROVIDERS:
+            raise ValueError(f"provider must be one of {PROVIDERS}, not {provider!r}")
         self.root = Path(root).resolve()
+        self.provider = provider
         self.overrides = dict(overrides or {})
         self.monitor_interval = monitor_interval
         self.with_functions = functions
@@ -49,8 +59,9 @@ class Stack:
         self.startup_timeout, self.tasks_max_retries = startup_timeout, tasks_max_retries
         given = dict(ports or {})
         taken = set(given.values())
+        extra = (FAKE_VERTEX,) if provider == "google-fake" else ()
         self.ports = {name: given.get(name) or free_port(taken)
-                      for name in (*EMULATOR_NAMES, *FUNCTION_NAMES)}
+                      for name in (*EMULATOR_NAMES, *FUNCTION_NAMES, *extra)}
         self.log_dir = self.root / ".devstack" / "logs"
         self.startup_seconds: dict[str, float] = {}
         self._processes: dict[str, ManagedProcess] = {}
@@ -69,8 +80,22 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
         }
         values.update({var: self.url(name) for name, var in URL_VARIABLES.items()})
+        if self.provider == "google-fake":
+            values.update({
+                "PIPELINE_PROVIDER": "google",
+                "VERTEX_PROJECT": FAKE_VERTEX_PROJECT,
+                "VERTEX_LOCATION": FAKE_VERTEX_LOCATION,
+                "VERTEX_API_BASE_URL": self.fake_vertex_url,
+            })  # fmt: skip
         values.update(self.overrides)
         return values
+
+    @property
+    def fake_vertex_url(self) -> str:
+        """Base URL of the fake Vertex AI API (provider google-fake only)."""
+        if FAKE_VERTEX not in self.ports:
+            raise StackError(f"no fake Vertex AI with provider {self.provider!r}")
+        return f"http://127.0.0.1:{self.ports[FAKE_VERTEX]}"
 
     def url(self, function_name: str) -> str:
         if function_name not in FUNCTION_NAMES:
@@ -93,6 +118,8 @@ class Stack:
                 if not all(name in self._processes for name in EMULATOR_NAMES):
                     launches = emulator_launches(
                         self.root, self.env(), self.ports, self.tasks_max_retries)
+                    if self.provider == "google-fake" and FAKE_VERTEX not in self._processes:
+                        launches[FAKE_VERTEX] = self._fake_vertex_launch()
                     self._launch_and_wait(launches)
                     self._seed()
                 if self.with_functions:
@@ -150,7 +177,7 @@ class Stack:
         """End everything this stack started. Idempotent; also run at exit and on signals."""
         with self._lock:
             self.stop_functions()
-            self._stop_group([n for n in EMULATOR_NAMES if n in self._processes])
+            self._stop_group([n for n in (*EMULATOR_NAMES, FAKE_VERTEX) if n in self._processes])
             self._cleanup.remove()
 
     def wipe(self) -> None:
@@ -174,6 +201,13 @@ class Stack:
         env = {**os.environ, **coverage_env(self.root), **self.env(), **(extra_env or {})}
         port = self.ports[name]
         return Launch(argv, env, lambda: tcp_open(port))
+
+    def _fake_vertex_launch(self) -> Launch:
+        """python -m tests.fake_vertex.server from the repo root; it writes to the GCS emulator."""
+        argv = [str(venv_bin(self.root, ".venv", "python")), "-m", "tests.fake_vertex.server",
+                "--port", str(self.ports[FAKE_VERTEX])]
+        health = f"{self.fake_vertex_url}/_fake/health"
+        return Launch(argv, {**os.environ, **self.env()}, lambda: http_ok(health))
 
     def _launch_and_wait(self, launches: Mapping[str, Launch]) -> None:
         """Start all at once, then wait for each; seconds since launch go to startup_seconds."""

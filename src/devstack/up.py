@@ -1,4 +1,7 @@
-"""The whole local stack in the foreground: python -m devstack.up [--monitor-interval N]."""
+"""The whole local stack in the foreground: python -m devstack.up [--monitor-interval N].
+
+--provider google-fake runs the functions on the Google adapters against a fake Vertex AI API.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from collections.abc import Sequence
 
 from devstack.demo import repo_root
 from devstack.procs import StackError
-from devstack.stack import FUNCTION_NAMES, Stack
+from devstack.stack import FUNCTION_NAMES, PROVIDERS, Stack
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -19,6 +22,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="seconds between monitor calls (Cloud Scheduler */2 = 120; 0 = off)")
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         metavar="KEY=VALUE", help="extra environment for the functions")
+    parser.add_argument("--provider", choices=PROVIDERS, default="demo",
+                        help="demo: offline demo models; google-fake: the Google adapters "
+                             "against a local fake of the Vertex AI API")
     return parser.parse_args(argv)
 
 
@@ -27,12 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s",
                         datefmt="%H:%M:%S")
     overrides = dict(item.split("=", 1) for item in args.overrides if "=" in item)
-    stack = Stack(repo_root(), overrides=overrides, monitor_interval=args.monitor_interval)
+    stack = Stack(repo_root(), overrides=overrides, monitor_interval=args.monitor_interval,
+                  provider=args.provider)
     try:
         stack.start()
         print("\nLocal stack is up. Functions:")
         for name in FUNCTION_NAMES:
             print(f"  {name:<13} {stack.url(name)}")
+        if args.provider == "google-fake":
+            print(f"Fake Vertex AI: {stack.fake_vertex_url} (control: /_fake/config, /_fake/calls)")
         print(f"Logs: {stack.log_dir}/<name>.log\nEnvironment for clients:")
         for key, value in stack.env().items():
             print(f"  export {key}={value}")

@@ -23,10 +23,24 @@ Control (JSON):
       predictLongRunning (the operation it starts): outcome: "never" | "error" | "filtered",
                         op_latency: s, error: {code, message}, reasons: [RAI reasons]
       fetchPredictOperation: not_done: true (answer "not done" whatever the operation's state)
-  POST /_fake/config   {"op_latency": s, "fault_rate": 0..1, "seed": n, "faults": [behaviours]}:
-                       random faults (chaos runs) hit calls that no scripted behaviour covers
+  POST /_fake/config   {"op_latency": s, "fault_rate": 0..1, "seed": n, "fault_kinds": [names],
+                        "faults": [behaviours], "render": "full" | "light"}:
+                       random faults (chaos runs) hit calls that no scripted behaviour covers.
+                       Without "faults", each is one of RANDOM_FAULTS that fits the call (see
+                       FAULTS_BY_KIND), limited to "fault_kinds" when given; "faults" replaces
+                       that catalogue by a list of behaviours for every call. "render": "light"
+                       renders plain-colour clips (same speech, same codecs): for many jobs.
   POST /_fake/reset    forget behaviours, calls, operations and config
   GET  /_fake/calls    the calls so far: [{kind, model, path, body, status, behaviour}]
+  GET  /_fake/operations  every Veo operation: {name, model, video_id, block, outcome, billed,
+                       gcs_uri, submitted_at, finished_at, fetches, answered_done}
+  GET  /_fake/billed   the operations that made a video (Veo bills those), same fields
+  GET  /_fake/faults   random faults injected so far: {total, by_kind, by_call}
+
+A malformed answer to predictLongRunning drawn at random starts no billable operation: a submit
+whose answer is lost while the operation runs is the window that decision 0001 accepts (no
+idempotency key), so it would be a double bill no pipeline can avoid. The opt-in fault kind
+"submit_answer_lost" is that case (the video is made and billed, the answer is unreadable).
 """
 
 from __future__ import annotations
@@ -64,9 +78,32 @@ STATUS_NAMES = {
     501: "NOT_IMPLEMENTED", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED",
 }  # fmt: skip
 VIDEO_RESPONSE_TYPE = "type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse"
-DEFAULT_FAULTS: list[dict[str, Any]] = [
-    {"status": 429}, {"status": 500}, {"status": 503}, {"latency": 1.5},
-]  # fmt: skip
+# Random faults by name; FAULTS_BY_KIND says which fit which call.
+RANDOM_FAULTS: dict[str, dict[str, Any]] = {
+    "latency": {"latency": 1.5},
+    "http_429": {"status": 429},
+    "http_500": {"status": 500},
+    "http_503": {"status": 503},
+    "malformed_json": {"malformed": "invalid_json"},
+    "malformed_fields": {"malformed": "missing_fields"},
+    "safety_blocked": {"blocked": "SAFETY"},
+    "op_never_done": {"outcome": "never"},
+    "op_error": {"outcome": "error"},
+    "op_filtered": {"outcome": "filtered"},
+    "submit_answer_lost": {"malformed": "invalid_json"},
+}
+_COMMON_FAULTS = ("latency", "http_429", "http_500", "http_503", "malformed_json",
+                  "malformed_fields")
+FAULTS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "generateContent": (*_COMMON_FAULTS, "safety_blocked"),
+    "predictLongRunning": (*_COMMON_FAULTS, "op_never_done", "op_error", "op_filtered",
+                           "submit_answer_lost"),
+    "fetchPredictOperation": _COMMON_FAULTS,
+}
+# Kinds used unless "fault_kinds" says otherwise: all but the opt-in unavoidable double bill.
+DEFAULT_FAULT_KINDS = tuple(k for k in RANDOM_FAULTS if k != "submit_answer_lost")
+RENDER_MODES = ("full", "light")
+_VIDEO_ID = re.compile(r"/veo31_videos/([^/]+)/")
 IMAGE_SIZE = (720, 1280)
 
 
@@ -91,6 +128,27 @@ class Operation:
     reasons: list[str] = field(default_factory=list)
     video: dict[str, Any] | None = None
     render_done: threading.Event = field(default_factory=threading.Event)
+    model: str = ""
+    video_id: str | None = None  # from storageUri .../veo31_videos/{video_id}/
+    block: int | None = None  # 0 for an opening clip, else from the input video's length
+    submitted_at: float = field(default_factory=time.time)
+    finished_at: float | None = None
+    fetches: int = 0  # fetchPredictOperation calls that reached it: its name was known
+    answered_done: bool = False
+
+    @property
+    def billed(self) -> bool:
+        """Veo bills the videos it makes."""
+        return self.video is not None and self.error is None
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "model": self.model, "video_id": self.video_id,
+            "block": self.block, "outcome": self.outcome, "billed": self.billed,
+            "gcs_uri": (self.video or {}).get("gcsUri"), "error": self.error,
+            "submitted_at": self.submitted_at, "finished_at": self.finished_at,
+            "fetches": self.fetches, "answered_done": self.answered_done,
+        }  # fmt: skip
 
 
 class FakeVertex:
@@ -103,7 +161,10 @@ class FakeVertex:
         self.port = port
         self.op_latency = op_latency
         self.fault_rate = fault_rate
-        self.faults = list(DEFAULT_FAULTS)
+        self.faults: list[dict[str, Any]] | None = None  # None: RANDOM_FAULTS
+        self.fault_kinds: tuple[str, ...] = DEFAULT_FAULT_KINDS
+        self.render = "full"
+        self._fault_counts: dict[str, dict[str, int]] = {k: {} for k in KINDS}
         self._rng = random.Random(seed)
         self._workdir = workdir or Path(tempfile.gettempdir()) / "fake-vertex"
         self._lock = threading.Lock()
@@ -173,18 +234,45 @@ class FakeVertex:
             if "seed" in settings:
                 self._rng = random.Random(settings["seed"])
             if "faults" in settings:
-                self.faults = [dict(f) for f in settings["faults"]]
+                faults = settings["faults"]
+                self.faults = None if faults is None else [dict(f) for f in faults]
+            if "fault_kinds" in settings:
+                kinds = tuple(settings["fault_kinds"] or DEFAULT_FAULT_KINDS)
+                unknown = sorted(set(kinds) - set(RANDOM_FAULTS))
+                if unknown:
+                    raise ValueError(f"unknown fault kinds {unknown}; known: {list(RANDOM_FAULTS)}")
+                self.fault_kinds = kinds
+            if "render" in settings:
+                if settings["render"] not in RENDER_MODES:
+                    raise ValueError(f"render must be one of {RENDER_MODES}")
+                self.render = str(settings["render"])
 
     def reset(self) -> None:
         with self._lock:
             self._behaviours = {k: [] for k in KINDS}
             self._calls.clear()
             self._operations.clear()
-            self.fault_rate, self.faults, self.op_latency = 0.0, list(DEFAULT_FAULTS), 1.0
+            self.fault_rate, self.faults, self.op_latency = 0.0, None, 1.0
+            self.fault_kinds, self.render = DEFAULT_FAULT_KINDS, "full"
+            self._fault_counts = {k: {} for k in KINDS}
 
     def calls(self, kind: str | None = None) -> list[dict[str, Any]]:
         with self._lock:
             return [dict(c) for c in self._calls if kind is None or c["kind"] == kind]
+
+    def operations(self, billed_only: bool = False) -> list[dict[str, Any]]:
+        with self._lock:
+            ops = list(self._operations.values())
+        return [op.record() for op in ops if op.billed or not billed_only]
+
+    def faults_injected(self) -> dict[str, Any]:
+        with self._lock:
+            by_call = {k: dict(v) for k, v in self._fault_counts.items() if v}
+        by_kind: dict[str, int] = {}
+        for counts in by_call.values():
+            for name, n in counts.items():
+                by_kind[name] = by_kind.get(name, 0) + n
+        return {"total": sum(by_kind.values()), "by_kind": by_kind, "by_call": by_call}
 
     # -- dispatch --------------------------------------------------------------------------
     def handle(
@@ -209,11 +297,18 @@ class FakeVertex:
             return self.calls()
         if verb == "GET" and path == "/_fake/health":
             return {"ok": True}
+        if verb == "GET" and path in ("/_fake/operations", "/_fake/billed"):
+            return self.operations(billed_only=path == "/_fake/billed")
+        if verb == "GET" and path == "/_fake/faults":
+            return self.faults_injected()
         if verb == "POST" and path == "/_fake/script":
             self.script(data if isinstance(data, list) else [data or {}])
             return {"ok": True}
         if verb == "POST" and path == "/_fake/config":
-            self.configure(data or {})
+            try:
+                self.configure(data or {})
+            except (TypeError, ValueError) as exc:
+                raise ApiError(400, str(exc)) from exc
             return {"ok": True}
         if verb == "POST" and path == "/_fake/reset":
             self.reset()
@@ -251,10 +346,25 @@ class FakeVertex:
                     queue.pop(0)
                 return {k: v for k, v in behaviour.items() if k != "times"}
             if self.fault_rate > 0 and self._rng.random() < self.fault_rate:
-                faults = [*self.faults]
-                if kind == "predictLongRunning":
-                    faults.append({"outcome": "error"})
-                return {**self._rng.choice(faults), "random_fault": True}
+                if self.faults is not None:  # a list given by the caller, for every call
+                    faults = [{**f, "fault": _fault_label(f)} for f in self.faults]
+                    if kind == "predictLongRunning":
+                        faults.append({"outcome": "error", "fault": "op_error"})
+                else:
+                    faults = [
+                        {**RANDOM_FAULTS[name], "fault": name}
+                        for name in FAULTS_BY_KIND[kind] if name in self.fault_kinds
+                    ]  # fmt: skip
+                if not faults:
+                    return {}
+                fault = self._rng.choice(faults)
+                if kind == "predictLongRunning" and fault["fault"] == "malformed_json":
+                    fault["outcome"] = "never"  # started nothing billable: see the docstring
+                if kind == "predictLongRunning" and fault["fault"] == "malformed_fields":
+                    fault["outcome"] = "never"
+                counts = self._fault_counts[kind]
+                counts[fault["fault"]] = counts.get(fault["fault"], 0) + 1
+                return {**fault, "random_fault": True}
         return {}
 
     def _answer(
@@ -343,12 +453,16 @@ class FakeVertex:
         name = f"{model_path}/operations/{uuid.uuid4()}"
         outcome = str(behaviour.get("outcome") or "ok")
         latency = float(behaviour.get("op_latency", self.op_latency))
+        found = _VIDEO_ID.search(str(params.get("storageUri") or ""))
         op = Operation(
             name=name,
             ready_at=None if outcome == "never" else time.monotonic() + latency,
             outcome=outcome,
             error=behaviour.get("error"),
             reasons=list(behaviour.get("reasons") or []),
+            model=route["model"],
+            video_id=found[1] if found else None,
+            block=None if (instance.get("video") or {}).get("gcsUri") else 0,
         )
         with self._lock:
             self._operations[name] = op
@@ -371,9 +485,12 @@ class FakeVertex:
             op = self._operations.get(name)
         if op is None:
             raise ApiError(404, f"Operation {name} not found.")
+        with self._lock:
+            op.fetches += 1
         ready = op.ready_at is not None and time.monotonic() >= op.ready_at
         if behaviour.get("not_done") or not ready or not op.render_done.is_set():
             return {"name": name}
+        op.answered_done = True
         if op.outcome == "error" or op.error:
             error = op.error or {"code": 13, "message": "Internal error encountered."}
             return {"name": name, "done": True, "error": error}
@@ -402,11 +519,13 @@ class FakeVertex:
                         return
                     self._bucket_blob(previous_uri).download_to_filename(str(previous))
                     block = max(1, round((probe(previous).duration - 8) / 7) + 1)
+                op.block = block
                 render_block_clip(
                     out_path=clip, seconds=int(params.get("durationSeconds", 8)),
                     style=_style(prompt), block_index=block,
                     visual=_line(prompt, "Scene") or prompt[:200],
                     dialogue=_dialogue(prompt), language=_language(prompt), workdir=work,
+                    light=self.render == "light",
                 )  # fmt: skip
                 result = clip
                 if previous_uri:
@@ -416,6 +535,7 @@ class FakeVertex:
         except Exception as exc:
             op.error = {"code": 13, "message": f"fake Veo render failed: {exc}"[:500]}
         finally:
+            op.finished_at = time.time()
             op.render_done.set()
 
     def _store(self, op: Operation, path: Path, storage_uri: str | None) -> dict[str, Any]:
@@ -476,6 +596,23 @@ def _validate_veo(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
         if not ok:
             raise ApiError(400, f"Invalid value for parameter {name}.")
     return instance, params
+
+
+def _fault_label(behaviour: dict[str, Any]) -> str:
+    """A name for a caller-given fault behaviour, for the /_fake/faults counts."""
+    if behaviour.get("status"):
+        return f"http_{behaviour['status']}"
+    if behaviour.get("malformed"):
+        return "malformed_json" if behaviour["malformed"] == "invalid_json" else "malformed_fields"
+    if behaviour.get("outcome"):
+        return {"never": "op_never_done", "error": "op_error", "filtered": "op_filtered"}.get(
+            str(behaviour["outcome"]), f"op_{behaviour['outcome']}"
+        )
+    if behaviour.get("blocked"):
+        return "safety_blocked"
+    if behaviour.get("latency"):
+        return "latency"
+    return "other"
 
 
 def _strip(kind: str, result: dict[str, Any]) -> dict[str, Any]:
@@ -553,9 +690,12 @@ def main() -> None:
     parser.add_argument("--op-latency", type=float, default=1.0)
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--render", choices=RENDER_MODES, default="full")
     args = parser.parse_args()
     fake = FakeVertex(args.port, op_latency=args.op_latency, fault_rate=args.fault_rate,
-                      seed=args.seed).start()  # fmt: skip
+                      seed=args.seed)  # fmt: skip
+    fake.render = args.render
+    fake.start()
     print(f"fake Vertex AI listening on {fake.url}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

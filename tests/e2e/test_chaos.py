@@ -1,0 +1,139 @@
+"""The pipeline on the Google adapters against the fake Vertex AI: one clean job, then chaos.
+
+Each test runs a second, complete local stack (provider google-fake) beside the session's one:
+its ports are picked free, its logs go to the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devstack.chaos import CHAOS_OVERRIDES, fake_configure, fake_get
+from devstack.clients import firestore_client
+from devstack.scheduler import post_json
+from devstack.stack import Stack
+from shortvideo.media.demo_render import extend_video, render_block_clip
+from shortvideo.media.ffmpeg import probe, run_ffmpeg
+from shortvideo.models import Language, Style
+from tests.conftest import LOCAL_STACK_OVERRIDES, REPO_ROOT
+
+pytestmark = pytest.mark.e2e
+
+CHAOS_SECONDS = 330  # the whole subprocess, stack start to summary
+# Variables the session stack exports into this process; the chaos stack must not inherit them.
+SESSION_VARIABLES = {
+    "FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "CLOUD_TASKS_EMULATOR_HOST",
+    "GOOGLE_CLOUD_PROJECT", "PIPELINE_BUCKET", "TASKS_LOCATION", "SCRIPT_AGENT_URL",
+    "VIDEO_AGENT_URL", "ASSEMBLER_URL", "MONITOR_URL", *LOCAL_STACK_OVERRIDES,
+}  # fmt: skip
+
+
+def test_light_clips_join_full_clips_by_stream_copy(tmp_path: Path) -> None:
+    """The fake's light render keeps the codec parameters that Veo-style extension needs."""
+    full, light, joined = tmp_path / "full.mp4", tmp_path / "light.mp4", tmp_path / "joined.mp4"
+    common: dict[str, Any] = {"style": Style.ANIME, "visual": "a cat", "workdir": tmp_path}
+    render_block_clip(out_path=full, seconds=8, block_index=0, dialogue="Hello there.",
+                      language=Language.EN, **common)  # fmt: skip
+    render_block_clip(out_path=light, seconds=7, block_index=1, dialogue="Bonjour à tous.",
+                      language=Language.FR, light=True, **common)  # fmt: skip
+    a, b = probe(full), probe(light)
+    assert (b.width, b.height, b.video_codec, b.audio_codec) == (720, 1280, "h264", "aac")
+    assert round(b.frame_rate) == 24 and abs(b.duration - 7) < 0.1
+    assert (a.width, a.height, a.video_codec, a.audio_codec) == (720, 1280, "h264", "aac")
+    extend_video(full, light, joined, tmp_path)
+    assert abs(probe(joined).duration - 15) < 0.2
+    run_ffmpeg(["-xerror", "-i", str(joined), "-f", "null", "-"])  # decodes without error
+
+
+@pytest.fixture
+def google_fake_stack(tmp_path: Path) -> Iterator[Stack]:
+    stack = Stack(REPO_ROOT, overrides=CHAOS_OVERRIDES, monitor_interval=2.0,
+                  provider="google-fake")  # fmt: skip
+    stack.log_dir = tmp_path / "logs"
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def test_google_fake_provider_runs_a_job_on_the_google_adapters(google_fake_stack: Stack) -> None:
+    stack = google_fake_stack
+    env = stack.env()
+    assert env["PIPELINE_PROVIDER"] == "google" and env["VERTEX_PROJECT"] == "local-fake"
+    assert env["VERTEX_API_BASE_URL"] == stack.fake_vertex_url
+    assert (stack.log_dir / "fake_vertex.log").exists()
+    fake_configure(stack.fake_vertex_url, {"fault_rate": 0, "render": "light"})
+
+    status, text = post_json(stack.url("script_agent"), {
+        "theme": "How glaciers move", "language": "fr", "style": "vintage",
+        "character_id": "nova", "music": "calm",
+    })  # fmt: skip
+    assert status == 202, text
+    video_id = json.loads(text)["video_id"]
+    document = firestore_client(env).collection("video_status").document(video_id)
+    deadline = time.monotonic() + 240
+    doc: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        doc = document.get().to_dict() or {}
+        if doc.get("status") in ("completed", "failed"):
+            break
+        time.sleep(1)
+
+    assert doc.get("status") == "completed", doc.get("error") or doc.get("status")
+    assert doc["provider"] == "google" and doc["video_model"] == "veo-3.1-generate-001"
+    assert doc["attempts"] == {"script": 1, "video": 1, "assemble": 1}
+    recorded = doc["video_operations"]
+    assert [op["block"] for op in recorded] == list(range(doc["total_blocks"]))
+    billed = [op for op in fake_get(stack.fake_vertex_url, "/_fake/billed")
+              if op["video_id"] == video_id]  # fmt: skip
+    assert sorted(op["name"] for op in billed) == sorted(op["name"] for op in recorded)
+    assert sorted(op["block"] for op in billed) == list(range(doc["total_blocks"]))
+    calls = fake_get(stack.fake_vertex_url, "/_fake/calls")
+    models = {(c["kind"], c["model"]) for c in calls}
+    assert ("generateContent", "gemini-2.5-flash") in models
+    assert ("predictLongRunning", "veo-3.1-generate-001") in models
+    first = next(c for c in calls if c["kind"] == "predictLongRunning")
+    assert first["body"]["instances"][0]["referenceImages"]  # Nova's card went to Veo
+    assert doc["duration"] == pytest.approx(64, abs=0.5)
+
+
+def test_chaos_small_run_loses_nothing_and_bills_nothing_twice(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in SESSION_VARIABLES}
+    command = [sys.executable, "-m", "devstack.chaos", "--jobs", "2", "--fault-rate", "0.3",
+               "--kill-functions", "--kill-every", "5,12", "--seed", "4242", "--json",
+               "--timeout", "200", "--stall-seconds", "120",
+               "--set", "VIDEO_OPERATION_TIMEOUT_SECONDS=40",
+               "--log-dir", str(tmp_path / "logs")]  # fmt: skip
+    proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        stdout, stderr = proc.communicate(timeout=CHAOS_SECONDS)
+    except subprocess.TimeoutExpired:
+        proc.terminate()  # SIGTERM: the harness stops its stack on the way out
+        stdout, stderr = proc.communicate(timeout=60)
+    print(stderr[-6000:], file=sys.stderr)
+    lines = stdout.strip().splitlines()
+    assert lines, f"no summary on stdout (exit {proc.returncode})"
+    summary = json.loads(lines[-1])
+    print(f"CHAOS {json.dumps(summary)}")
+
+    assert summary["jobs"] == 2 and summary["providers"] == {"google": 2}
+    assert summary["lost"] == 0, summary["lost_jobs"]
+    assert summary["duplicate_billed_operations"] == 0, summary["duplicates"]
+    assert summary["completed"] + len(summary["failed"]) == summary["jobs"]
+    assert all(f["reason"].strip() for f in summary["failed"]), summary["failed"]
+    assert summary["faults_total"] > 0
+    if summary["wall_seconds"] > 15:  # the first kill comes 5 to 12 s in
+        assert summary["kills"] >= 1
+    assert set(summary["retries_by_stage"]) == {"script", "video", "assemble"}
+    assert proc.returncode == 0, stderr[-2000:]
