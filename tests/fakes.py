@@ -8,8 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shortvideo.errors import BudgetExceeded, MediaError, QuotaExceeded, UnknownJob
-from shortvideo.models import Character, JobDoc, Script
+from shortvideo.errors import (
+    BudgetExceeded,
+    CreatorExists,
+    MediaError,
+    QuotaExceeded,
+    UnknownJob,
+)
+from shortvideo.models import Character, Creator, JobDoc, Script
 from shortvideo.ports import BudgetCharge, Mutation, OperationStatus, ScriptBrief, VideoStep
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services
@@ -49,6 +55,11 @@ class MemoryJobStore:
     def list_jobs(self, statuses: list[str], limit: int = 200) -> list[JobDoc]:
         return [copy.deepcopy(d) for d in self.jobs.values() if d["status"] in statuses][:limit]
 
+    def list_jobs_by_creator(self, created_by: str, limit: int) -> list[JobDoc]:
+        mine = [d for d in self.jobs.values() if d.get("created_by") == created_by]
+        mine.sort(key=lambda d: d["created_at"], reverse=True)
+        return [copy.deepcopy(d) for d in mine[:limit]]
+
     def get_character(self, character_id: str) -> Character | None:
         return self.characters.get(character_id)
 
@@ -57,6 +68,24 @@ class MemoryJobStore:
 
     def put_cached_script(self, key: str, entry: dict[str, Any]) -> None:
         self.cache[key] = entry
+
+
+class MemoryCreatorStore:
+    def __init__(self) -> None:
+        self.creators: dict[str, Creator] = {}
+        self.lookups = 0
+
+    def add_creator(self, creator: Creator) -> None:
+        if creator.creator_id in self.creators:
+            raise CreatorExists(f"creator {creator.creator_id!r} exists", field="creator_id")
+        self.creators[creator.creator_id] = creator
+
+    def find_by_token_hash(self, token_sha256: str) -> Creator | None:
+        self.lookups += 1
+        for creator in self.creators.values():
+            if creator.token_sha256 == token_sha256:
+                return creator
+        return None
 
 
 class DirBlobStore:
@@ -200,4 +229,5 @@ def memory_services(tmp_path: Path, **env: str) -> Services:
         blobs=DirBlobStore(tmp_path / "blobs"),
         tasks=RecordingTaskQueue(),
         limiter=WindowRateLimiter(),
+        creators=MemoryCreatorStore(),
     )

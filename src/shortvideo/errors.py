@@ -44,6 +44,18 @@ class UnknownJob(PipelineError):
     http_status = 404
 
 
+class Unauthorized(PipelineError):
+    """No bearer token, or one that belongs to no creator."""
+
+    code = "unauthorized"
+    http_status = 401
+
+
+class CreatorExists(InvalidRequest):
+    code = "creator_exists"
+    http_status = 409
+
+
 class UnknownCharacter(InvalidRequest):
     code = "unknown_character"
 

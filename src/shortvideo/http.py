@@ -30,6 +30,11 @@ def read_json_object(request: flask.Request, *, allow_empty: bool = False) -> di
     raw = request.get_data(cache=False)
     if len(raw) > MAX_BODY_BYTES:
         raise BodyTooLarge(f"body larger than {MAX_BODY_BYTES} bytes", field="body")
+    return decode_json_object(raw, allow_empty=allow_empty)
+
+
+def decode_json_object(raw: bytes, *, allow_empty: bool = False) -> dict[str, Any]:
+    """The body as a JSON object, or InvalidRequest naming `body` (shared with the creator API)."""
     if allow_empty and not raw.strip():
         return {}
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -142,6 +143,20 @@ class Script(BaseModel):
 
     def dialogue_text(self) -> str:
         return " ".join(b.dialogue for b in self.blocks)
+
+
+CREATOR_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+class Creator(BaseModel):
+    """Someone who may create videos: creators/{creator_id}. The token itself is never stored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    creator_id: str = Field(pattern=CREATOR_ID_PATTERN)
+    name: str = Field(min_length=1, max_length=100)
+    token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    created_at: datetime
 
 
 class Character(BaseModel):

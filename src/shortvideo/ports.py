@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from shortvideo.models import Character, JobDoc, Language, Script, Style, Word
+from shortvideo.models import Character, Creator, JobDoc, Language, Script, Style, Word
 
 # A mutation receives the current document and returns the fields to set (None: write nothing).
 Mutation = Callable[[JobDoc], dict[str, Any] | None]
@@ -33,9 +33,21 @@ class JobStore(Protocol):
         ...
 
     def list_jobs(self, statuses: list[str], limit: int = 200) -> list[JobDoc]: ...
+    def list_jobs_by_creator(self, created_by: str, limit: int) -> list[JobDoc]:
+        """The creator's newest `limit` jobs, newest first (by created_at)."""
+        ...
+
     def get_character(self, character_id: str) -> Character | None: ...
     def get_cached_script(self, key: str) -> dict[str, Any] | None: ...
     def put_cached_script(self, key: str, entry: dict[str, Any]) -> None: ...
+
+
+class CreatorStore(Protocol):
+    def add_creator(self, creator: Creator) -> None:
+        """Store a new creator; CreatorExists when the id is taken."""
+        ...
+
+    def find_by_token_hash(self, token_sha256: str) -> Creator | None: ...
 
 
 class BlobStore(Protocol):

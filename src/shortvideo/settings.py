@@ -52,6 +52,9 @@ class Settings(BaseModel):
     max_job_cost_usd: float = Field(40.0, alias="MAX_JOB_COST_USD", ge=0)
     monthly_budget_usd: float = Field(2000.0, alias="MONTHLY_BUDGET_USD", ge=0)
 
+    # Creator API: how long a verified token is remembered in-process (0 = ask Firestore each time).
+    api_token_cache_seconds: float = Field(30.0, alias="API_TOKEN_CACHE_SECONDS", ge=0)
+
     # Orchestration.
     lease_seconds: int = Field(90, alias="LEASE_SECONDS", ge=5)
     retry_backoff_seconds: tuple[int, ...] = Field((60, 180, 600), alias="RETRY_BACKOFF_SECONDS")

@@ -9,6 +9,7 @@ from typing import Any
 from shortvideo.logs import get_logger
 from shortvideo.ports import (
     BlobStore,
+    CreatorStore,
     JobStore,
     RateLimiter,
     ScriptModel,
@@ -26,6 +27,7 @@ class Services:
     blobs: BlobStore
     tasks: TaskQueue
     limiter: RateLimiter
+    creators: CreatorStore
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -85,6 +87,7 @@ def build_services(settings: Settings) -> Services:
     from google.cloud import firestore, storage  # type: ignore[attr-defined]
 
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
+    from shortvideo.adapters.firestore_creators import FirestoreCreatorStore
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
@@ -96,6 +99,7 @@ def build_services(settings: Settings) -> Services:
         limiter=FirestoreRateLimiter(db),
         blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings),
+        creators=FirestoreCreatorStore(db),
     )
 
 

@@ -80,6 +80,17 @@ class FirestoreJobStore:
         )
         return [snap.to_dict() or {} for snap in query.stream()]
 
+    def list_jobs_by_creator(self, created_by: str, limit: int) -> list[JobDoc]:
+        # Needs the composite index video_status (created_by ASC, created_at DESC): see
+        # docs/decisions/0004-creator-api.md and firestore.indexes.json.
+        query = (
+            self._client.collection(JOBS)
+            .where(filter=FieldFilter("created_by", "==", created_by))
+            .order_by("created_at", direction=firestore.Query.DESCENDING)
+            .limit(limit)
+        )
+        return [snap.to_dict() or {} for snap in query.stream()]
+
     def get_character(self, character_id: str) -> Character | None:
         snapshot = self._client.collection(CHARACTERS).document(character_id).get()
         if not snapshot.exists:

@@ -1,0 +1,31 @@
+"""create_app(services): the FastAPI application, its error handlers and routes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from shortvideo.api.auth import TokenAuthenticator, bearer_dependency
+from shortvideo.api.errors import install_error_handlers
+from shortvideo.api.videos import videos_router
+from shortvideo.wiring import Services
+
+
+def create_app(services: Services, authenticator: TokenAuthenticator | None = None) -> FastAPI:
+    app = FastAPI(
+        title="shortvideo creator API",
+        version="0.1.0",
+        description="Create short videos from a theme and follow them. "
+        "Every /videos route needs `Authorization: Bearer <token>`.",
+    )
+    install_error_handlers(app)
+    auth = authenticator or TokenAuthenticator(
+        services.creators, services.settings.api_token_cache_seconds
+    )
+    app.include_router(videos_router(services, bearer_dependency(auth)))
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    return app

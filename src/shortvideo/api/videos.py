@@ -1,0 +1,68 @@
+"""/videos routes. Each handler: authenticate, parse, call the domain, map to a view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from shortvideo.api import views
+from shortvideo.api.body import read_json_body
+from shortvideo.errors import InvalidRequest, UnknownJob
+from shortvideo.models import Creator, VideoRequest
+from shortvideo.stages.intake import create_job
+from shortvideo.wiring import Services
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+VIDEO_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+
+
+def request_for(creator: Creator, payload: dict[str, Any]) -> dict[str, Any]:
+    """The intake payload: the body's fields, and the creator taken from the token only."""
+    if "created_by" in payload:
+        raise InvalidRequest(
+            "created_by comes from your token and must not be in the body", field="created_by"
+        )
+    return {**payload, "created_by": creator.creator_id}
+
+
+def _body_schema() -> dict[str, Any]:
+    schema = VideoRequest.model_json_schema()
+    schema["properties"].pop("created_by", None)
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> APIRouter:
+    router = APIRouter(prefix="/videos", tags=["videos"])
+    creator_dep = Depends(current_creator)
+
+    @router.post("", status_code=202, openapi_extra=_body_schema())
+    async def create_video(request: Request, creator: Creator = creator_dep) -> JSONResponse:
+        payload = request_for(creator, await read_json_body(request))
+        job = await run_in_threadpool(create_job, svc, payload)
+        body = views.created(job)
+        return JSONResponse(body, status_code=202, headers={"Location": body["url"]})
+
+    # Declared before /{video_id}, which would otherwise match "my-videos".
+    @router.get("/my-videos")
+    def my_videos(
+        limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT), creator: Creator = creator_dep
+    ) -> JSONResponse:
+        docs = svc.jobs.list_jobs_by_creator(creator.creator_id, limit)
+        return JSONResponse({"videos": [views.summary(d) for d in docs], "limit": limit})
+
+    @router.get("/{video_id}")
+    def get_video(
+        video_id: str = Path(pattern=VIDEO_ID_PATTERN), creator: Creator = creator_dep
+    ) -> JSONResponse:
+        doc = svc.jobs.get_job(video_id)
+        if doc is None or doc.get("created_by") != creator.creator_id:
+            # Someone else's video is answered exactly like a missing one.
+            raise UnknownJob(f"you have no video {video_id!r}", field="video_id")
+        return JSONResponse(views.detail(doc))
+
+    return router

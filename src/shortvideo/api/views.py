@@ -1,0 +1,79 @@
+"""What the API shows of a job document: no leases, operations or transcripts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shortvideo.models import JobDoc, Status, seconds_for_blocks
+
+DETAIL_FIELDS = (
+    "style",
+    "language",
+    "character_id",
+    "music",
+    "voice",
+    "target_seconds",
+    "block_count",
+    "completed_blocks",
+    "total_blocks",
+    "provider",
+    "video_model",
+)
+
+
+def iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _error(doc: JobDoc) -> dict[str, Any] | None:
+    error = doc.get("error")
+    if not isinstance(error, dict):
+        return None
+    return {k: error[k] for k in ("stage", "code", "message") if k in error}
+
+
+def summary(doc: JobDoc) -> dict[str, Any]:
+    """The compact view of GET /videos/my-videos."""
+    view: dict[str, Any] = {
+        "video_id": doc["video_id"],
+        "theme": doc.get("theme"),
+        "status": doc.get("status"),
+        "created_at": iso(doc.get("created_at")),
+        "updated_at": iso(doc.get("updated_at")),
+    }
+    if doc.get("status") == Status.COMPLETED.value:
+        view["final_video_url"] = doc.get("final_video_url")
+        view["thumbnail_url"] = doc.get("thumbnail_url")
+        view["duration"] = doc.get("duration")
+    elif doc.get("status") == Status.FAILED.value:
+        view["error"] = _error(doc)
+    return view
+
+
+def detail(doc: JobDoc) -> dict[str, Any]:
+    """GET /videos/{video_id}: the summary plus the request, progress and cost."""
+    view = summary(doc)
+    view.update({key: doc.get(key) for key in DETAIL_FIELDS})
+    cost = doc.get("cost") or {}
+    view["cost"] = {key: cost.get(key) for key in ("estimated_usd", "actual_usd")}
+    if doc.get("status") == Status.COMPLETED.value:
+        for key in ("width", "height", "size_bytes"):
+            view[key] = doc.get(key)
+    view["error"] = _error(doc)
+    view["next_retry_at"] = iso(doc.get("next_retry_at"))
+    return view
+
+
+def created(doc: JobDoc) -> dict[str, Any]:
+    """The 202 answer of POST /videos."""
+    return {
+        "video_id": doc["video_id"],
+        "status": doc["status"],
+        "block_count": doc["block_count"],
+        "estimated_seconds": seconds_for_blocks(doc["block_count"]),
+        "estimated_cost_usd": (doc.get("cost") or {}).get("estimated_usd"),
+        "provider": doc.get("provider"),
+        "created_at": iso(doc.get("created_at")),
+        "url": f"/videos/{doc['video_id']}",
+    }
