@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 from google.api_core import exceptions as gexc
 from google.cloud import tasks_v2
 from google.protobuf import duration_pb2, timestamp_pb2
 
+from shortvideo import metering
 from shortvideo.settings import Settings
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -71,5 +73,9 @@ class CloudTasksQueue:
             when.FromDatetime(datetime.now(UTC) + timedelta(seconds=delay_seconds))
             task.schedule_time = when
         # A duplicate name means the same doorbell was already rung: that is why it is named.
-        with contextlib.suppress(gexc.AlreadyExists):
-            self._client.create_task(parent=parent, task=task)
+        started = time.perf_counter()
+        try:
+            with contextlib.suppress(gexc.AlreadyExists):
+                self._client.create_task(parent=parent, task=task)
+        finally:
+            metering.record(rings=1, tasks_seconds=time.perf_counter() - started)

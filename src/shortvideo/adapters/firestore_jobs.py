@@ -1,4 +1,7 @@
-"""JobStore on Firestore: video_status/{video_id}, characters/{id}, script_cache/{key}."""
+"""JobStore on Firestore: video_status/{video_id}, characters/{id}, script_cache/{key}.
+
+Calls record their document reads and writes in the current meter (shortvideo.metering).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from google.api_core import exceptions as gexc
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
+from shortvideo import metering
 from shortvideo.adapters.firestore_limits import reserve_budget
 from shortvideo.errors import UnknownJob
 from shortvideo.lifecycle import Skip
@@ -29,47 +33,60 @@ class FirestoreJobStore:
     def create_job(self, doc: JobDoc, charge: BudgetCharge | None = None) -> None:
         ref = self._client.collection(JOBS).document(doc["video_id"])
 
-        @firestore.transactional  # type: ignore[misc]
-        def run(transaction: firestore.Transaction) -> None:
-            if charge is not None:
-                reserve_budget(
-                    self._client, transaction, charge.month, charge.amount_usd, charge.budget_usd
-                )
-            # create() fails if the id exists: two requests can never share a job.
-            transaction.create(ref, doc)
+        with metering.firestore_call() as counts:
 
-        run(self._client.transaction())
+            @firestore.transactional  # type: ignore[misc]
+            def run(transaction: firestore.Transaction) -> None:
+                if charge is not None:
+                    counts["reads"] += 1  # the month's budget document
+                    reserve_budget(
+                        self._client, transaction, charge.month, charge.amount_usd,
+                        charge.budget_usd,
+                    )  # fmt: skip
+                # create() fails if the id exists: two requests can never share a job.
+                transaction.create(ref, doc)
+
+            run(self._client.transaction())
+            counts["writes"] += 2 if charge is not None else 1
 
     def get_job(self, video_id: str) -> JobDoc | None:
-        snapshot = self._client.collection(JOBS).document(video_id).get()
+        with metering.firestore_call() as counts:
+            counts["reads"] += 1
+            snapshot = self._client.collection(JOBS).document(video_id).get()
         return snapshot.to_dict() if snapshot.exists else None
 
     def mutate_job(self, video_id: str, mutation: Mutation) -> JobDoc:
         ref = self._client.collection(JOBS).document(video_id)
+        with metering.firestore_call() as counts:
+            written: list[bool] = []
 
-        @firestore.transactional  # type: ignore[misc]
-        def run(transaction: firestore.Transaction) -> JobDoc:
-            snapshot = ref.get(transaction=transaction)
-            if not snapshot.exists:
-                raise UnknownJob(f"no job with video_id {video_id!r}", field="video_id")
-            doc: JobDoc = snapshot.to_dict() or {}
-            patch = mutation(doc)
-            if patch:
-                transaction.update(ref, patch)
-                doc.update(patch)
-            return doc
+            @firestore.transactional  # type: ignore[misc]
+            def run(transaction: firestore.Transaction) -> JobDoc:
+                written.clear()
+                counts["reads"] += 1  # each run of the body reads (and is billed) again
+                snapshot = ref.get(transaction=transaction)
+                if not snapshot.exists:
+                    raise UnknownJob(f"no job with video_id {video_id!r}", field="video_id")
+                doc: JobDoc = snapshot.to_dict() or {}
+                patch = mutation(doc)
+                if patch:
+                    transaction.update(ref, patch)
+                    doc.update(patch)
+                    written.append(True)
+                return doc
 
-        # The emulator, like the service, aborts contended transactions: retry with jitter.
-        for attempt in range(_CONTENTION_RETRIES):
-            try:
-                result: JobDoc = run(self._client.transaction())
-                return result
-            except (gexc.Aborted, gexc.Conflict):
-                if attempt == _CONTENTION_RETRIES - 1:
+            # The emulator, like the service, aborts contended transactions: retry with jitter.
+            for attempt in range(_CONTENTION_RETRIES):
+                try:
+                    result: JobDoc = run(self._client.transaction())
+                    counts["writes"] += len(written)  # committed
+                    return result
+                except (gexc.Aborted, gexc.Conflict):
+                    if attempt == _CONTENTION_RETRIES - 1:
+                        raise
+                    time.sleep(0.05 * 2**attempt + random.random() * 0.05)
+                except Skip:
                     raise
-                time.sleep(0.05 * 2**attempt + random.random() * 0.05)
-            except Skip:
-                raise
         raise AssertionError("unreachable")
 
     def list_jobs(self, statuses: list[str], limit: int = 200) -> list[JobDoc]:
@@ -78,7 +95,10 @@ class FirestoreJobStore:
             .where(filter=FieldFilter("status", "in", statuses))
             .limit(limit)
         )
-        return [snap.to_dict() or {} for snap in query.stream()]
+        with metering.firestore_call() as counts:
+            docs = [snap.to_dict() or {} for snap in query.stream()]
+            counts["reads"] += max(1, len(docs))  # a query costs at least one read
+        return docs
 
     def list_jobs_by_creator(self, created_by: str, limit: int) -> list[JobDoc]:
         # Needs the composite index video_status (created_by ASC, created_at DESC): see
@@ -92,15 +112,21 @@ class FirestoreJobStore:
         return [snap.to_dict() or {} for snap in query.stream()]
 
     def get_character(self, character_id: str) -> Character | None:
-        snapshot = self._client.collection(CHARACTERS).document(character_id).get()
+        with metering.firestore_call() as counts:
+            counts["reads"] += 1
+            snapshot = self._client.collection(CHARACTERS).document(character_id).get()
         if not snapshot.exists:
             return None
         data = snapshot.to_dict() or {}
         return Character.model_validate({**data, "character_id": character_id})
 
     def get_cached_script(self, key: str) -> dict[str, Any] | None:
-        snapshot = self._client.collection(SCRIPT_CACHE).document(key).get()
+        with metering.firestore_call() as counts:
+            counts["reads"] += 1
+            snapshot = self._client.collection(SCRIPT_CACHE).document(key).get()
         return snapshot.to_dict() if snapshot.exists else None
 
     def put_cached_script(self, key: str, entry: dict[str, Any]) -> None:
-        self._client.collection(SCRIPT_CACHE).document(key).set(entry)
+        with metering.firestore_call() as counts:
+            self._client.collection(SCRIPT_CACHE).document(key).set(entry)
+            counts["writes"] += 1

@@ -7,6 +7,7 @@ from typing import Any
 
 from google.cloud import firestore
 
+from shortvideo import metering
 from shortvideo.errors import BudgetExceeded
 
 RATE_LIMITS = "rate_limits"
@@ -24,19 +25,23 @@ class FirestoreRateLimiter:
         if per_minute <= 0:
             return 0.0
         ref = self._client.collection(RATE_LIMITS).document(key)
+        with metering.firestore_call() as counts:
 
-        @firestore.transactional  # type: ignore[misc]
-        def take(transaction: firestore.Transaction) -> float:
-            now = datetime.now(UTC)
-            snapshot = ref.get(transaction=transaction)
-            data: dict[str, Any] = (snapshot.to_dict() or {}) if snapshot.exists else {}
-            recent = sorted(t for t in data.get("recent", []) if t > now - WINDOW)
-            if len(recent) >= per_minute:
-                return float((recent[0] + WINDOW - now).total_seconds()) + 0.05
-            transaction.set(ref, {"recent": [*recent, now], "per_minute": per_minute})
-            return 0.0
+            @firestore.transactional  # type: ignore[misc]
+            def take(transaction: firestore.Transaction) -> float:
+                now = datetime.now(UTC)
+                counts["reads"] += 1
+                snapshot = ref.get(transaction=transaction)
+                data: dict[str, Any] = (snapshot.to_dict() or {}) if snapshot.exists else {}
+                recent = sorted(t for t in data.get("recent", []) if t > now - WINDOW)
+                if len(recent) >= per_minute:
+                    return float((recent[0] + WINDOW - now).total_seconds()) + 0.05
+                transaction.set(ref, {"recent": [*recent, now], "per_minute": per_minute})
+                return 0.0
 
-        wait: float = take(self._client.transaction())
+            wait: float = take(self._client.transaction())
+            if wait == 0.0:  # granted: the window was written
+                counts["writes"] += 1
         return wait
 
 

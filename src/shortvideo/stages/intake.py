@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shortvideo import lifecycle
+from shortvideo import lifecycle, metering
 from shortvideo.errors import (
     CostCeilingExceeded,
     InvalidRequest,
@@ -44,6 +44,12 @@ def music_object(svc: Services, name: str) -> str:
 
 
 def create_job(svc: Services, payload: Any) -> JobDoc:
+    """Validate, write the queued job (reserving its budget), ring the script agent."""
+    with metering.meter() as usage:  # job_created reports the Firestore reads and writes
+        return _create_job(svc, payload, usage)
+
+
+def _create_job(svc: Services, payload: Any, usage: metering.Usage) -> JobDoc:
     request = parse_request(payload)
     if request.character_id and svc.jobs.get_character(request.character_id) is None:
         raise UnknownCharacter(f"no character {request.character_id!r}", field="character_id")
@@ -80,6 +86,7 @@ def create_job(svc: Services, payload: Any) -> JobDoc:
         style=request.style.value,
         language=request.language.value,
         provider=video_model.provider,
+        **usage.fields(),
     )
     try:
         svc.tasks.ring("script", video_id, task_key="a1")

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from shortvideo import lifecycle
+from shortvideo import lifecycle, metering
 from shortvideo.logs import get_logger
 from shortvideo.models import STAGES, Status, stage_for_status
 from shortvideo.stages.runner import utcnow
@@ -56,6 +56,11 @@ def _ring_due(svc: Services, doc: dict[str, Any], now: datetime, summary: dict[s
 
 
 def run_monitor(svc: Services, now: datetime | None = None) -> dict[str, Any]:
+    with metering.meter() as usage:  # monitor_summary reports the Firestore reads and writes
+        return _run_monitor(svc, now, usage)
+
+
+def _run_monitor(svc: Services, now: datetime | None, usage: metering.Usage) -> dict[str, Any]:
     started = time.perf_counter()
     now = now or utcnow()
     log = get_logger(stage="monitor")
@@ -79,5 +84,6 @@ def run_monitor(svc: Services, now: datetime | None = None) -> dict[str, Any]:
         failed=len(summary["failed"]),
         by_status=summary["by_status"],
         duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        **usage.fields(),
     )
     return summary

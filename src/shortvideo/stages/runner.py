@@ -1,4 +1,10 @@
-"""Runs one stage invocation: claim with a lease, keep the lease alive, map failures to state."""
+"""Runs one stage invocation: claim with a lease, keep the lease alive, map failures to state.
+
+Every invocation ends with one `stage_invocation_finished` log line: its outcome, its wall
+time, the part of it that was the stage's own work (`work_ms`: the work function's wall time
+minus its Firestore and Cloud Tasks calls), and its Firestore reads and writes and doorbells
+(shortvideo.metering), so orchestration can be measured per job from the logs.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from shortvideo import lifecycle
+from shortvideo import lifecycle, metering
 from shortvideo.errors import PipelineError, QuotaExceeded, Throttled
 from shortvideo.logs import get_logger
 from shortvideo.models import JobDoc, Stage
@@ -64,6 +70,10 @@ class LeaseKeeper:
         self._ctx = ctx
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        # Renewals run beside the work: their reads and writes join the invocation's counts,
+        # their time does not (it is not time the work waited for).
+        self._parent = metering.current()
+        self._usage = metering.Usage()
 
     def __enter__(self) -> LeaseKeeper:
         self._thread.start()
@@ -72,8 +82,14 @@ class LeaseKeeper:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+        if self._parent is not None:
+            self._parent.add(reads=self._usage.reads, writes=self._usage.writes)
 
     def _run(self) -> None:
+        with metering.meter(self._usage):
+            self._renew_until_stopped()
+
+    def _renew_until_stopped(self) -> None:
         lease = self._ctx.svc.settings.lease_seconds
         while not self._stop.wait(lease / 3):
             try:
@@ -94,6 +110,42 @@ def run_stage(
     owner = f"{stage.name}-{uuid.uuid4().hex[:12]}"
     log = get_logger(stage=stage.name, video_id=video_id, owner=owner)
     started = time.perf_counter()
+    facts = _Invocation()
+    with metering.meter() as usage:
+        try:
+            result = _claim_and_work(svc, stage, video_id, work, owner, log, facts)
+            facts.outcome = str(result.get("outcome"))
+            return result
+        finally:
+            due = facts.poll_due_at
+            log.info(
+                "stage_invocation_finished",
+                outcome=facts.outcome,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                work_ms=round(facts.work_seconds * 1000, 1),
+                **usage.fields(),
+                **({"poll_due_at": due.isoformat()} if isinstance(due, datetime) else {}),
+            )
+
+
+@dataclass
+class _Invocation:
+    """What the invocation's closing log line reports beside the meter's counts."""
+
+    outcome: str = "error"  # until an outcome is returned: an exception escaped
+    work_seconds: float = 0.0
+    poll_due_at: datetime | None = None  # the claim took a video stage waiting for this poll
+
+
+def _claim_and_work(
+    svc: Services,
+    stage: Stage,
+    video_id: str,
+    work: Callable[[StageContext], None],
+    owner: str,
+    log: Any,
+    facts: _Invocation,
+) -> dict[str, Any]:
     try:
         doc = svc.jobs.mutate_job(
             video_id, lifecycle.claim(stage, owner, utcnow(), svc.settings.lease_seconds)
@@ -102,10 +154,21 @@ def run_stage(
         log.info("doorbell_ignored", reason=skip.reason)
         return {"outcome": "skipped", "reason": skip.reason}
     log.info("stage_claimed", attempt=doc.get("attempts", {}).get(stage.name))
+    # Only a claim of a video stage waiting for its scheduled poll finds wake_at set.
+    facts.poll_due_at = doc.get("wake_at")
     ctx = StageContext(svc, stage, video_id, owner, doc, log)
+    usage = metering.current()
+    coordination = usage.coordination_seconds if usage else 0.0
+    work_started = time.perf_counter()
     try:
-        with LeaseKeeper(ctx):
-            work(ctx)
+        try:
+            with LeaseKeeper(ctx):
+                work(ctx)
+        finally:
+            spent = time.perf_counter() - work_started
+            if usage is not None:
+                spent -= usage.coordination_seconds - coordination
+            facts.work_seconds = max(spent, 0.0)
     except lifecycle.Skip as skip:
         log.warning("stage_abandoned", reason=skip.reason)
         return {"outcome": "abandoned", "reason": skip.reason}
@@ -116,11 +179,6 @@ def run_stage(
     except Exception as exc:
         log.exception("stage_crashed")
         return _record_failure(ctx, "internal", f"{type(exc).__name__}: {exc}", True)
-    finally:
-        log.info(
-            "stage_invocation_finished",
-            duration_ms=round((time.perf_counter() - started) * 1000, 1),
-        )
     return ctx.outcome
 
 
