@@ -21,8 +21,11 @@ usage() {
 usage: ./dev.sh <command> [args]
   bootstrap                 system packages (ffmpeg, espeak-ng), .venv and .venv-tasks; idempotent
   demo --theme TEXT [...]   run one video job through the local stack (python -m devstack.demo -h)
-  up [--monitor-interval N] the whole local stack in the foreground; Ctrl-C stops it
-                            (up/demo --provider google-fake: Google adapters on a fake Vertex AI)
+  up [--monitor-interval N] the whole local stack and the creator API in the foreground;
+                            Ctrl-C stops it (up/demo --provider google-fake: Google adapters
+                            on a fake Vertex AI)
+  creators add NAME [--id ID] [--json]
+                            register a creator of the API and print its token (once)
   chaos --jobs N --fault-rate R [--kill-functions] [--json]
                             N jobs on the fake Vertex AI with random faults (python -m devstack.chaos -h)
   test [--all] [ARGS...]    pytest with coverage (>= 80 % of shortvideo); --all adds the slow e2e cases
@@ -133,6 +136,7 @@ case "$command" in
   demo) bootstrap; exec "$VENV/bin/python" -m devstack.demo "$@" ;;
   up) bootstrap; exec "$VENV/bin/python" -m devstack.up "$@" ;;
   chaos) bootstrap; exec "$VENV/bin/python" -m devstack.chaos "$@" ;;
+  creators) bootstrap_python; exec "$VENV/bin/python" -m devstack.creators "$@" ;;
   test) bootstrap; run_tests "$@" ;;
   bench) bootstrap; bootstrap_bench; exec "$VENV/bin/python" -m devstack.bench "$@" ;;
   lint)

@@ -1,4 +1,4 @@
-"""The local stack: Firestore, GCS and Cloud Tasks emulators plus the four functions."""
+"""The local stack: Firestore, GCS and Cloud Tasks emulators, the four functions, the API."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ URL_VARIABLES = {"script_agent": "SCRIPT_AGENT_URL", "video_agent": "VIDEO_AGENT
 # tests/fake_vertex, a fake of the Vertex AI REST API started as one more process.
 PROVIDERS = ("demo", "google-fake")
 FAKE_VERTEX = "fake_vertex"
+API = "api"  # the creator API (uvicorn), started with Stack(api=True) or start_api()
 FAKE_VERTEX_PROJECT = "local-fake"
 FAKE_VERTEX_LOCATION = "us-central1"
 
@@ -47,6 +48,7 @@ class Stack:
         project: str = "demo-shortvideo", bucket: str = "shortvideo-local",
         tasks_location: str = "us-central1", ports: Mapping[str, int] | None = None,
         startup_timeout: float = 90.0, tasks_max_retries: int = 5, provider: str = "demo",
+        api: bool = False,
     ) -> None:
         if provider not in PROVIDERS:
             raise ValueError(f"provider must be one of {PROVIDERS}, not {provider!r}")
@@ -55,13 +57,14 @@ class Stack:
         self.overrides = dict(overrides or {})
         self.monitor_interval = monitor_interval
         self.with_functions = functions
+        self.with_api = api
         self.project, self.bucket, self.tasks_location = project, bucket, tasks_location
         self.startup_timeout, self.tasks_max_retries = startup_timeout, tasks_max_retries
         given = dict(ports or {})
         taken = set(given.values())
         extra = (FAKE_VERTEX,) if provider == "google-fake" else ()
         self.ports = {name: given.get(name) or free_port(taken)
-                      for name in (*EMULATOR_NAMES, *FUNCTION_NAMES, *extra)}
+                      for name in (*EMULATOR_NAMES, *FUNCTION_NAMES, API, *extra)}
         self.log_dir = self.root / ".devstack" / "logs"
         self.startup_seconds: dict[str, float] = {}
         self._processes: dict[str, ManagedProcess] = {}
@@ -80,6 +83,7 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
         }
         values.update({var: self.url(name) for name, var in URL_VARIABLES.items()})
+        values["CREATOR_API_URL"] = self.api_url
         if self.provider == "google-fake":
             values.update({
                 "PIPELINE_PROVIDER": "google",
@@ -96,6 +100,11 @@ class Stack:
         if FAKE_VERTEX not in self.ports:
             raise StackError(f"no fake Vertex AI with provider {self.provider!r}")
         return f"http://127.0.0.1:{self.ports[FAKE_VERTEX]}"
+
+    @property
+    def api_url(self) -> str:
+        """Base URL of the creator API (no trailing slash)."""
+        return f"http://127.0.0.1:{self.ports[API]}"
 
     def url(self, function_name: str) -> str:
         if function_name not in FUNCTION_NAMES:
@@ -124,6 +133,8 @@ class Stack:
                     self._seed()
                 if self.with_functions:
                     self.start_functions()
+                if self.with_api:
+                    self.start_api()
             except BaseException:
                 self.stop()
                 raise
@@ -152,6 +163,20 @@ class Stack:
                     self.url("monitor"), self.monitor_interval, self.log_dir / "scheduler.log")
                 self._scheduler.start()
 
+    def start_api(self) -> None:
+        """Start the creator API (uvicorn) beside the emulators, unless it is running."""
+        with self._lock:
+            if not all(name in self._processes for name in EMULATOR_NAMES):
+                raise StackError("call Stack.start() (the emulators) before the API")
+            if API in self._processes and self._processes[API].alive():
+                return
+            self._stop_group([API] if API in self._processes else [])
+            self._launch_and_wait({API: self._api_launch()})
+
+    def stop_api(self) -> None:
+        with self._lock:
+            self._stop_group([API] if API in self._processes else [])
+
     def start_function(self, name: str, extra_env: Mapping[str, str] | None = None) -> None:
         """(Re)start one function, e.g. after stop_function or with a changed environment."""
         self.url(name)  # KeyError for an unknown function name
@@ -177,6 +202,7 @@ class Stack:
         """End everything this stack started. Idempotent; also run at exit and on signals."""
         with self._lock:
             self.stop_functions()
+            self.stop_api()
             self._stop_group([n for n in (*EMULATOR_NAMES, FAKE_VERTEX) if n in self._processes])
             self._cleanup.remove()
 
@@ -201,6 +227,15 @@ class Stack:
         env = {**os.environ, **coverage_env(self.root), **self.env(), **(extra_env or {})}
         port = self.ports[name]
         return Launch(argv, env, lambda: tcp_open(port))
+
+    def _api_launch(self) -> Launch:
+        """uvicorn with the API's factory, one worker; requests are logged by the app, not here."""
+        argv = [str(venv_bin(self.root, ".venv", "python")), "-m", "uvicorn",
+                "--factory", "shortvideo.api.main:build", "--host", "127.0.0.1",
+                "--port", str(self.ports[API]), "--no-access-log", "--log-level", "warning"]
+        env = {**os.environ, **coverage_env(self.root), **self.env()}
+        health = f"{self.api_url}/health"
+        return Launch(argv, env, lambda: http_ok(health))
 
     def _fake_vertex_launch(self) -> Launch:
         """python -m tests.fake_vertex.server from the repo root; it writes to the GCS emulator."""

@@ -1,5 +1,7 @@
 """The whole local stack in the foreground: python -m devstack.up [--monitor-interval N].
 
+It also runs the creator API and registers a creator `local-demo` whose token it prints.
+
 --provider google-fake runs the functions on the Google adapters against a fake Vertex AI API.
 """
 
@@ -11,6 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+from devstack.creators import add_creator
 from devstack.demo import repo_root
 from devstack.procs import StackError
 from devstack.stack import FUNCTION_NAMES, PROVIDERS, Stack
@@ -34,12 +37,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                         datefmt="%H:%M:%S")
     overrides = dict(item.split("=", 1) for item in args.overrides if "=" in item)
     stack = Stack(repo_root(), overrides=overrides, monitor_interval=args.monitor_interval,
-                  provider=args.provider)
+                  provider=args.provider, api=True)
     try:
         stack.start()
+        _, token = add_creator(stack.env(), "Local demo", creator_id="local-demo")
         print("\nLocal stack is up. Functions:")
         for name in FUNCTION_NAMES:
             print(f"  {name:<13} {stack.url(name)}")
+        print(f"Creator API:    {stack.api_url}  (OpenAPI: {stack.api_url}/openapi.json)")
+        print(f"  creator local-demo: export CREATOR_TOKEN={token}")
+        print("  more creators: ./dev.sh creators add NAME  (with the exports below)")
         if args.provider == "google-fake":
             print(f"Fake Vertex AI: {stack.fake_vertex_url} (control: /_fake/config, /_fake/calls)")
         print(f"Logs: {stack.log_dir}/<name>.log\nEnvironment for clients:")

@@ -1,0 +1,62 @@
+"""python -m devstack.creators add NAME [--id ID] [--json]: a creator and its API token.
+
+The token is printed once and never stored: creators/{id} keeps only its SHA-256. Firestore is
+the emulator named by FIRESTORE_EMULATOR_HOST (./dev.sh up prints the exports), else the
+GOOGLE_CLOUD_PROJECT's real database with Application Default Credentials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from google.cloud import firestore
+
+from devstack.clients import firestore_client
+from shortvideo.adapters.firestore_creators import FirestoreCreatorStore
+from shortvideo.creators import register_creator
+from shortvideo.errors import PipelineError
+from shortvideo.models import Creator
+
+
+def creator_store(env: Mapping[str, str]) -> FirestoreCreatorStore:
+    if env.get("FIRESTORE_EMULATOR_HOST"):
+        return FirestoreCreatorStore(firestore_client(env))
+    return FirestoreCreatorStore(firestore.Client(project=env.get("GOOGLE_CLOUD_PROJECT")))
+
+
+def add_creator(
+    env: Mapping[str, str], name: str, creator_id: str | None = None
+) -> tuple[Creator, str]:
+    """Register a creator in the Firestore of `env`; returns it and its token."""
+    return register_creator(creator_store(env), name, datetime.now(UTC), creator_id=creator_id)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack.creators", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("add", help="create a creator and print its token once")
+    add.add_argument("name", help="display name; the id defaults to its slug")
+    add.add_argument("--id", dest="creator_id", default=None, help="[A-Za-z0-9_-]{1,64}")
+    add.add_argument("--json", action="store_true", help="print {creator_id, name, token}")
+    args = parser.parse_args(argv)
+    env = {"GOOGLE_CLOUD_PROJECT": "demo-shortvideo", **os.environ}
+    try:
+        creator, token = add_creator(env, args.name, args.creator_id)
+    except PipelineError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"creator_id": creator.creator_id, "name": creator.name, "token": token}))
+    else:
+        print(f"creator {creator.creator_id} ({creator.name}); token, shown once:\n{token}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
