@@ -102,7 +102,7 @@ class FirestoreJobStore:
 
     def list_jobs_by_creator(self, created_by: str, limit: int) -> list[JobDoc]:
         # Needs the composite index video_status (created_by ASC, created_at DESC): see
-        # docs/decisions/0004-creator-api.md and firestore.indexes.json.
+        # docs/decisions/0005-creator-api.md and firestore.indexes.json.
         query = (
             self._client.collection(JOBS)
             .where(filter=FieldFilter("created_by", "==", created_by))
