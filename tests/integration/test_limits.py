@@ -1,6 +1,9 @@
 """The Firestore rate limiter and the monthly budget, on the real emulator."""
 
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -8,7 +11,10 @@ from functions_framework import create_app
 from google.cloud import firestore
 
 from shortvideo import wiring
+from shortvideo.adapters.firestore_jobs import FirestoreJobStore
 from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
+from shortvideo.errors import BudgetExceeded
+from shortvideo.ports import BudgetCharge
 from shortvideo.settings import get_settings
 
 pytestmark = pytest.mark.integration
@@ -45,3 +51,35 @@ def test_monthly_budget_refuses_with_402_and_writes_no_job(clean_emulators, monk
     finally:
         get_settings.cache_clear()
         wiring.services.cache_clear()
+
+
+def test_concurrent_job_creations_share_the_budget_without_locking(clean_emulators):
+    """Every creation writes the month's budget document: 16 at once must neither stall on it
+    (as transactions that read it did) nor ever reserve past the budget."""
+    db = firestore.Client()
+    store = FirestoreJobStore(db)
+    now = datetime.now(UTC)
+
+    def create(month: str, budget: float, i: int) -> bool:
+        doc = {"video_id": f"{month}-{i}", "status": "queued", "created_by": "x", "created_at": now}
+        try:
+            store.create_job(doc, BudgetCharge(month, 10.0, budget))
+        except BudgetExceeded:
+            return False
+        return True
+
+    def reserved(month: str) -> float:
+        return float(
+            (db.collection("budgets").document(month).get().to_dict() or {})["reserved_usd"]
+        )
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(16) as pool:
+        unlimited = list(pool.map(lambda i: create("2030-01", 0.0, i), range(16)))
+        limited = list(pool.map(lambda i: create("2030-02", 100.0, i), range(16)))
+    assert time.monotonic() - started < 8
+    assert all(unlimited) and reserved("2030-01") == pytest.approx(160.0)
+    accepted = sum(limited)
+    assert 1 <= accepted <= 10
+    assert reserved("2030-02") == pytest.approx(10.0 * accepted)  # refusals gave theirs back
+    assert len(list(db.collection("video_status").stream())) == 16 + accepted

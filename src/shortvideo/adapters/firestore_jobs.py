@@ -14,7 +14,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from shortvideo import metering
-from shortvideo.adapters.firestore_limits import reserve_budget
+from shortvideo.adapters.firestore_limits import release_budget, reserve_budget
 from shortvideo.errors import UnknownJob
 from shortvideo.lifecycle import Skip
 from shortvideo.models import Character, JobDoc
@@ -34,20 +34,20 @@ class FirestoreJobStore:
         ref = self._client.collection(JOBS).document(doc["video_id"])
 
         with metering.firestore_call() as counts:
-
-            @firestore.transactional  # type: ignore[misc]
-            def run(transaction: firestore.Transaction) -> None:
-                if charge is not None:
-                    counts["reads"] += 1  # the month's budget document
-                    reserve_budget(
-                        self._client, transaction, charge.month, charge.amount_usd,
-                        charge.budget_usd,
-                    )  # fmt: skip
+            if charge is not None:
+                # An atomic increment, not a transaction: the month's document is written by
+                # every job creation, and transactions that read it lock each other out.
+                counts["writes"] += 1
+                reserve_budget(self._client, charge.month, charge.amount_usd, charge.budget_usd)
+            try:
                 # create() fails if the id exists: two requests can never share a job.
-                transaction.create(ref, doc)
-
-            run(self._client.transaction())
-            counts["writes"] += 2 if charge is not None else 1
+                ref.create(doc)
+            except BaseException:
+                if charge is not None:
+                    counts["writes"] += 1
+                    release_budget(self._client, charge.month, charge.amount_usd)
+                raise
+            counts["writes"] += 1
 
     def get_job(self, video_id: str) -> JobDoc | None:
         with metering.firestore_call() as counts:

@@ -46,21 +46,37 @@ class FirestoreRateLimiter:
 
 
 def reserve_budget(
-    client: firestore.Client,
-    transaction: firestore.Transaction,
-    month: str,
-    amount_usd: float,
-    budget_usd: float,
+    client: firestore.Client, month: str, amount_usd: float, budget_usd: float
 ) -> None:
-    """Inside the job-creating transaction: add this job's estimate to the month, or refuse."""
+    """Add this job's estimate to the month with one atomic increment, or refuse.
+
+    No transaction and no read: the increment's result (the new total) comes back with the
+    write, so concurrent job creations never lock each other out on this one hot document. A
+    total over the budget takes the increment back and refuses. Two requests near the limit
+    may then both be refused where one would have fit; none is ever accepted over it.
+    """
     ref = client.collection(BUDGETS).document(month)
-    snapshot = ref.get(transaction=transaction)
-    data = (snapshot.to_dict() or {}) if snapshot.exists else {}
-    reserved = float(data.get("reserved_usd", 0.0))
-    if budget_usd > 0 and reserved + amount_usd > budget_usd:
+    result = ref.set({"reserved_usd": firestore.Increment(amount_usd), "month": month}, merge=True)
+    total = _number(result.transform_results[0]) if result.transform_results else amount_usd
+    if budget_usd > 0 and total > budget_usd + 1e-9:
+        release_budget(client, month, amount_usd)
         raise BudgetExceeded(
             f"the monthly video budget of ${budget_usd:.2f} would be exceeded: "
-            f"${reserved:.2f} already committed in {month}, this video needs ${amount_usd:.2f}",
+            f"${total - amount_usd:.2f} already committed in {month}, "
+            f"this video needs ${amount_usd:.2f}",
             field="budget",
         )
-    transaction.set(ref, {"reserved_usd": round(reserved + amount_usd, 4), "month": month})
+
+
+def release_budget(client: firestore.Client, month: str, amount_usd: float) -> None:
+    """Give back a reservation whose job was never written."""
+    ref = client.collection(BUDGETS).document(month)
+    ref.set({"reserved_usd": firestore.Increment(-amount_usd)}, merge=True)
+
+
+def _number(value: Any) -> float:
+    """A Firestore Value proto (double or integer) as a float."""
+    kind = value._pb.WhichOneof("value_type") if hasattr(value, "_pb") else None
+    if kind == "integer_value":
+        return float(value.integer_value)
+    return float(value.double_value)
