@@ -116,7 +116,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="render clips with the full demo look (slow) instead of plain colour",
     )
     parser.add_argument(
-        "--fault-kinds", help="comma-separated fault kinds (default: all but submit_answer_lost)"
+        "--fault-kinds", help="comma-separated fault kinds (default: all)"
     )
     parser.add_argument(
         "--set",
@@ -523,6 +523,10 @@ def summarize(
         "duplicates": evidence,
         "billed_operations": billed,
         "unrecorded_billed_operations": unrecorded,
+        # blocks whose submit answer was lost to a kill and whose video was adopted, not re-paid
+        "adopted_submits": sum(
+            1 for d in docs.values() for op in d.get("video_operations") or [] if op.get("adopted")
+        ),
         "actual_cost_usd": round(cost, 2),
         "operation_seconds": operation_seconds(operations),
         "providers": dict(Counter(str(d.get("provider")) for d in docs.values())),

@@ -78,6 +78,13 @@ class ProviderError(PipelineError):
     retryable = True
 
 
+class ProviderUnanswered(ProviderError):
+    """The call's answer was lost or unreadable: the provider may have acted on it anyway."""
+
+    code = "provider_unanswered"
+    retryable = True
+
+
 class QuotaExceeded(ProviderError):
     """The provider answered 429 / RESOURCE_EXHAUSTED: wait and try again later."""
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shortvideo.voices import canonical_voice
+
 OPENING_SECONDS = 8
 EXTENSION_SECONDS = 7
 MIN_TARGET_SECONDS = 60
@@ -101,11 +103,16 @@ class VideoRequest(BaseModel):
     language: Language = Language.EN
     character_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
     music: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
-    voice: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    voice: str | None = Field(default=None, max_length=64)  # a narrator; None: Veo's own audio
     target_seconds: int = Field(
         default=DEFAULT_TARGET_SECONDS, ge=MIN_TARGET_SECONDS, le=MAX_TARGET_SECONDS
     )
     created_by: str = Field(default="local-demo", pattern=r"^[A-Za-z0-9_@.+-]{1,128}$")
+
+    @field_validator("voice")
+    @classmethod
+    def _known_voice(cls, voice: str | None) -> str | None:
+        return canonical_voice(voice) if voice else None
 
     @field_validator("theme")
     @classmethod

@@ -107,7 +107,7 @@ class VideoStep:
     seconds: int
     prompt: str  # the full text prompt for the model: visual, dialogue, sound
     visual: str
-    dialogue: str
+    dialogue: str  # empty for a narrated video: ambience only
     style: Style
     language: Language
     output_prefix: str  # blob name prefix the model writes its result under
@@ -136,6 +136,16 @@ class VideoModel(Protocol):
         ...
 
     def poll(self, operation_name: str) -> OperationStatus: ...
+
+
+class Narrator(Protocol):
+    """A text-to-speech voice that reads each block's line when a job has a narration voice."""
+
+    provider: str
+
+    def speak(self, text: str, language: Language, voice: str, out_wav: Path) -> None:
+        """Write `text` spoken by `voice` (a name from shortvideo.voices) as a WAV file."""
+        ...
 
 
 class Transcriber(Protocol):

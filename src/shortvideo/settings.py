@@ -36,6 +36,7 @@ class Settings(BaseModel):
     gemini_model: str = Field("gemini-2.5-flash", alias="GEMINI_MODEL")
     veo_model: str = Field("veo-3.1-generate-001", alias="VEO_MODEL")
     image_model: str = Field("gemini-2.5-flash-image", alias="IMAGE_MODEL")
+    tts_model: str = Field("gemini-2.5-flash-preview-tts", alias="TTS_MODEL")
     # Only for tests and local runs: the base URL of a fake Vertex AI REST API (no ADC then).
     vertex_base_url: str | None = Field(None, alias="VERTEX_API_BASE_URL")
     veo_price_per_second: float = Field(0.40, alias="VEO_PRICE_PER_SECOND", ge=0)
@@ -76,6 +77,8 @@ class Settings(BaseModel):
         pattern=r"^(ultrafast|superfast|veryfast|faster|fast|medium|slow)$",
     )
     music_volume: float = Field(0.2, alias="MUSIC_VOLUME", ge=0, le=1)
+    # Veo's own audio (ambience, effects) under a narration voice.
+    native_audio_volume: float = Field(0.35, alias="NATIVE_AUDIO_VOLUME", ge=0, le=1)
     workdir: Path = Field(Path("/tmp/shortvideo"), alias="PIPELINE_WORKDIR")
 
     # Offline demo video model.

@@ -11,6 +11,7 @@ from shortvideo.ports import (
     BlobStore,
     CreatorStore,
     JobStore,
+    Narrator,
     RateLimiter,
     ScriptModel,
     TaskQueue,
@@ -45,6 +46,13 @@ class Services:
         return model
 
     @property
+    def narrator(self) -> Narrator:
+        if "narrator" not in self._lazy:
+            self._lazy["narrator"] = _narrator(self.settings)
+        narrator: Narrator = self._lazy["narrator"]
+        return narrator
+
+    @property
     def transcriber(self) -> Transcriber:
         if "transcriber" not in self._lazy:
             from shortvideo.adapters.whisper import load_transcriber
@@ -65,6 +73,16 @@ def _script_model(settings: Settings) -> ScriptModel:
         "demo_provider", detail="offline demo script writer, no Gemini"
     )
     return DemoScriptWriter()
+
+
+def _narrator(settings: Settings) -> Narrator:
+    if settings.model_provider == "google":
+        from shortvideo.adapters.google_tts import GeminiNarrator
+
+        return GeminiNarrator(settings)
+    from shortvideo.adapters.espeak_narrator import EspeakNarrator
+
+    return EspeakNarrator()
 
 
 def _video_model(settings: Settings, blobs: BlobStore) -> VideoModel:

@@ -18,13 +18,22 @@ def test_theme_only(local_stack, artifacts_dir):
     assert report["duration"] == pytest.approx(64, abs=0.5)
 
 
-def test_with_character(local_stack, artifacts_dir):
+def test_with_character_and_narrator(local_stack, artifacts_dir):
     video_id = submit(
-        local_stack, theme="A journey to the rings of Saturn", character_id="nova", style="fantasy"
+        local_stack,
+        theme="A journey to the rings of Saturn",
+        character_id="nova",
+        style="fantasy",
+        voice="Puck",
     )
     doc = wait_until_done(video_id)
-    check_outputs(doc, artifacts_dir / "e2e-character")
-    assert doc["character_id"] == "nova"
+    # The subtitles are Whisper's reading of the narrator's track: the script's lines.
+    check_outputs(doc, artifacts_dir / "e2e-character-narrator")
+    assert doc["character_id"] == "nova" and doc["voice"] == "Puck"
+    assert doc["narration"] == {
+        "voice": "Puck", "narrator": "espeak", "lines": doc["total_blocks"],
+        "sped_up": doc["narration"]["sped_up"],
+    }  # fmt: skip
     assert all(op.get("block") is not None for op in doc["video_operations"])
 
 

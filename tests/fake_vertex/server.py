@@ -4,6 +4,9 @@ Endpoints (the SDK's paths; {v} is v1beta1, the SDK's Vertex default, or v1):
   POST /{v}/projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent
        text: candidates[0].content.parts[0].text is a script as JSON {title, blocks}
        image (generationConfig.responseModalities has IMAGE): parts[0].inlineData, a 720x1280 PNG
+       speech (responseModalities has AUDIO, speechConfig...voiceName a Gemini voice, else 400):
+       parts[0].inlineData audio/L16;codec=pcm;rate=24000, espeak-ng reading the prompt's
+       lines after the first
   POST .../models/{m}:predictLongRunning      Veo: {"name": ".../models/{m}/operations/{id}"}
   POST .../models/{m}:fetchPredictOperation   {"operationName"} -> the operation
 Veo renders a REAL clip (shortvideo.media.demo_render: the prompt's `Style: x.` line, its
@@ -37,10 +40,10 @@ Control (JSON):
   GET  /_fake/billed   the operations that made a video (Veo bills those), same fields
   GET  /_fake/faults   random faults injected so far: {total, by_kind, by_call}
 
-A malformed answer to predictLongRunning drawn at random starts no billable operation: a submit
-whose answer is lost while the operation runs is the window that decision 0001 accepts (no
-idempotency key), so it would be a double bill no pipeline can avoid. The opt-in fault kind
-"submit_answer_lost" is that case (the video is made and billed, the answer is unreadable).
+A malformed answer to predictLongRunning drawn at random starts no billable operation; the
+fault kind "submit_answer_lost" is the other case: the video is made and billed, the answer is
+unreadable. The pipeline cannot tell them apart, so it waits for a video under the submission's
+own storageUri prefix before it submits again (decision 0001).
 """
 
 from __future__ import annotations
@@ -64,8 +67,10 @@ from typing import Any
 from shortvideo.adapters.demo_script import DemoScriptWriter
 from shortvideo.media.demo_render import FONT_FILE, extend_video, render_block_clip
 from shortvideo.media.ffmpeg import escape_filter_value, probe, run_ffmpeg
+from shortvideo.media.speech import espeak_voice, speak_to_fit
 from shortvideo.models import Character, Language, Style
 from shortvideo.ports import ScriptBrief
+from shortvideo.voices import GEMINI_VOICES, espeak_variant
 
 KINDS = ("generateContent", "predictLongRunning", "fetchPredictOperation")
 ROUTE = re.compile(
@@ -100,11 +105,11 @@ FAULTS_BY_KIND: dict[str, tuple[str, ...]] = {
                            "submit_answer_lost"),
     "fetchPredictOperation": _COMMON_FAULTS,
 }
-# Kinds used unless "fault_kinds" says otherwise: all but the opt-in unavoidable double bill.
-DEFAULT_FAULT_KINDS = tuple(k for k in RANDOM_FAULTS if k != "submit_answer_lost")
+DEFAULT_FAULT_KINDS = tuple(RANDOM_FAULTS)  # used unless "fault_kinds" says otherwise
 RENDER_MODES = ("full", "light")
 _VIDEO_ID = re.compile(r"/veo31_videos/([^/]+)/")
 IMAGE_SIZE = (720, 1280)
+TTS_RATE = 24000
 
 
 class ApiError(Exception):
@@ -406,7 +411,12 @@ class FakeVertex:
         if behaviour.get("blocked"):
             return {**base, "promptFeedback": {"blockReason": behaviour["blocked"]},
                     "usageMetadata": usage}  # fmt: skip
-        if "IMAGE" in [str(m).upper() for m in config.get("responseModalities") or []]:
+        modalities = [str(m).upper() for m in config.get("responseModalities") or []]
+        if "AUDIO" in modalities:
+            pcm = base64.b64encode(self._speech(prompt, config)).decode()
+            mime = f"audio/L16;codec=pcm;rate={TTS_RATE}"
+            parts = [{"inlineData": {"mimeType": mime, "data": pcm}}]
+        elif "IMAGE" in modalities:
             if behaviour.get("no_image"):
                 parts: list[dict[str, Any]] = [{"text": "I can't draw that character."}]
             else:
@@ -419,6 +429,28 @@ class FakeVertex:
             parts = [{"text": text}]
         candidate = {"content": {"role": "model", "parts": parts}, "finishReason": "STOP"}
         return {**base, "candidates": [candidate], "usageMetadata": usage}
+
+    def _speech(self, prompt: str, config: dict[str, Any]) -> bytes:
+        """Gemini TTS: 16-bit mono PCM at 24 kHz of the prompt's lines after the first."""
+        prebuilt = (((config.get("speechConfig") or {}).get("voiceConfig") or {})
+                    .get("prebuiltVoiceConfig") or {})  # fmt: skip
+        # Proto JSON accepts both field spellings; google-genai 3.4 sends "voice_name".
+        voice = prebuilt.get("voiceName") or prebuilt.get("voice_name")
+        if voice not in GEMINI_VOICES:
+            raise ApiError(400, f"Voice name {voice} is not supported.")
+        direction, _, text = prompt.partition("\n")
+        found = re.search(r"aloud in (English|French|Spanish)", direction)
+        language = {"French": Language.FR, "Spanish": Language.ES}.get(
+            found[1] if found else "", Language.EN
+        )
+        self._workdir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self._workdir) as tmp:
+            wav, raw = Path(tmp) / "speech.wav", Path(tmp) / "speech.raw"
+            speak_to_fit(text or direction, language, wav, 1e9,
+                         voice=espeak_voice(language, espeak_variant(voice)))  # fmt: skip
+            run_ffmpeg(["-i", str(wav), "-ac", "1", "-ar", str(TTS_RATE), "-f", "s16le",
+                        "-c:a", "pcm_s16le", str(raw)], timeout=60)  # fmt: skip
+            return raw.read_bytes()
 
     def _png(self, prompt: str) -> bytes:
         found = re.search(r"named ([^:\n]+):", prompt)
@@ -662,6 +694,8 @@ def _language(prompt: str) -> Language:
 
 
 def _dialogue(prompt: str) -> str:
+    if "no speech" in prompt:  # a narrated video: ambience only
+        return ""
     found = re.search(r'Dialogue \([a-z]{2}\):\s*"(.*)"', prompt)
     return found[1] if found and found[1].strip() else "Hello."
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from devstack import Stack
 from devstack.clients import storage_client
 from shortvideo.adapters.demo_script import DemoScriptWriter
 from shortvideo.adapters.google_models import (
+    GeminiNarrator,
     GeminiScriptWriter,
     NanoBananaImageModel,
     VeoVideoModel,
@@ -30,6 +32,7 @@ from shortvideo.errors import (
     PipelineError,
     ProviderError,
     ProviderRejected,
+    ProviderUnanswered,
     QuotaExceeded,
     ScriptInvalid,
 )
@@ -226,6 +229,39 @@ def test_character_image_missing_is_a_clear_error(fake: FakeVertex) -> None:
         NanoBananaImageModel(settings(fake)).make_character_image("Nova", "x", Style.ANIME)
 
 
+# -- Gemini TTS --------------------------------------------------------------------------------
+def test_narration_is_gemini_tts_with_the_chosen_voice(fake: FakeVertex, tmp_path: Path) -> None:
+    wav = tmp_path / "line.wav"
+    line = "Bonjour à tous, aujourd'hui nous allons découvrir les volcans."
+    GeminiNarrator(settings(fake)).speak(line, Language.FR, "sabik", wav)
+    with wave.open(str(wav), "rb") as handle:
+        assert (handle.getnchannels(), handle.getsampwidth()) == (1, 2)
+        assert handle.getframerate() == 24000
+        assert 2 < handle.getnframes() / 24000 < 10
+    [call] = fake.calls()
+    assert call["path"] == f"{MODELS}/gemini-2.5-flash-preview-tts:generateContent"
+    config = call["body"]["generationConfig"]
+    assert config["responseModalities"] == ["AUDIO"]
+    prebuilt = config["speechConfig"]["voiceConfig"]["prebuiltVoiceConfig"]
+    voice = prebuilt.get("voiceName") or prebuilt.get("voice_name")  # the SDK sends the latter
+    assert voice == "Sadaltager"  # the product plan's "Sabik", as a Gemini voice
+    assert prompt_of(call).endswith(line) and "in French" in prompt_of(call)
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "error"),
+    [({"status": 429}, QuotaExceeded), ({"status": 400}, ProviderRejected),
+     ({"blocked": "SAFETY"}, ContentFiltered), ({"malformed": "invalid_json"}, ProviderError)],
+)  # fmt: skip
+def test_narration_failures_are_typed(
+    fake: FakeVertex, tmp_path: Path, behaviour: dict[str, Any], error: type[PipelineError]
+) -> None:
+    fake.script([{"kind": "generateContent", **behaviour}])
+    with pytest.raises(error):
+        GeminiNarrator(settings(fake)).speak("Hello.", Language.EN, "Kore", tmp_path / "x.wav")
+    assert not (tmp_path / "x.wav").exists()
+
+
 # -- Veo ---------------------------------------------------------------------------------------
 @pytest.fixture
 def bucket(emulators: Stack) -> str:
@@ -299,8 +335,9 @@ def test_veo_opening_clip_then_extension_make_real_mp4s(
         ({"status": 503}, ProviderError, True),
         ({"status": 500}, ProviderError, True),
         ({"status": 400}, ProviderRejected, False),
-        ({"malformed": "invalid_json"}, ProviderError, True),
-        ({"malformed": "missing_fields"}, ProviderError, True),
+        # an unreadable answer may hide a started operation: the stage waits for its video
+        ({"malformed": "invalid_json"}, ProviderUnanswered, True),
+        ({"malformed": "missing_fields"}, ProviderUnanswered, True),
     ],
 )
 def test_veo_submit_failures_are_typed(
@@ -318,7 +355,7 @@ def test_veo_submit_failures_are_typed(
     [
         ({"status": 429}, QuotaExceeded),
         ({"status": 503}, ProviderError),
-        ({"malformed": "invalid_json"}, ProviderError),
+        ({"malformed": "invalid_json"}, ProviderUnanswered),
         ({"malformed": "missing_fields"}, ProviderError),
     ],
 )

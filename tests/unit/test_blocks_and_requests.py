@@ -13,6 +13,7 @@ from shortvideo.models import (
 from shortvideo.ports import ScriptBrief
 from shortvideo.scripts import parse_script, validate_script
 from shortvideo.stages.intake import parse_request
+from shortvideo.voices import GEMINI_VOICES, espeak_variant
 
 
 @pytest.mark.parametrize(
@@ -40,6 +41,9 @@ def test_block_count_fits_target(target, blocks, seconds):
         ({"theme": "ok", "target_seconds": "sixty"}, "target_seconds"),
         ({"theme": "ok", "surprise": 1}, "surprise"),
         ({"theme": "bell\x07"}, "theme"),
+        ({"theme": "ok", "voice": "Bob"}, "voice"),
+        ({"theme": "ok", "voice": "x" * 65}, "voice"),
+        ({"theme": "ok", "voice": 7}, "voice"),
     ],
 )
 def test_bad_requests_name_the_field(payload, field):
@@ -47,6 +51,21 @@ def test_bad_requests_name_the_field(payload, field):
         parse_request(payload)
     assert err.value.field == field
     assert err.value.to_json()["error"]["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("Rasalgethi", "Rasalgethi"), ("kore", "Kore"), ("Sabik", "Sadaltager"),
+     ("fr-FR-Wavenet-A", "Aoede"), ("wavenet-d", "Orus"), ("", None)],
+)  # fmt: skip
+def test_voices_are_stored_as_gemini_voice_names(given, stored):
+    assert parse_request({"theme": "ok", "voice": given}).voice == stored
+
+
+def test_neighbouring_voices_get_different_offline_variants():
+    variants = [espeak_variant(v) for v in GEMINI_VOICES[:10]]
+    assert len(set(variants)) == 10
+    assert espeak_variant("sabik") == espeak_variant("Sadaltager")
 
 
 def test_request_defaults_and_non_object_body():

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from shortvideo.media.ffmpeg import (
     assemble_args,
     escape_filter_value,
@@ -9,6 +11,7 @@ from shortvideo.media.ffmpeg import (
     thumbnail_args,
     top_level_atoms,
 )
+from shortvideo.media.narration import NarrationLine, narration_track_args
 
 
 def value_after(args: list[str], flag: str) -> str:
@@ -57,11 +60,30 @@ def test_assemble_without_music_copies_native_audio_mapping() -> None:
 def test_assemble_with_narration_and_music_mixes_three_inputs() -> None:
     args = assemble_args(
         video=Path("v.mp4"), subtitles_ass=Path("s.ass"), out=Path("o.mp4"),
-        music=Path("m.mp3"), music_volume=0.35, narration=Path("n.wav"),
+        music=Path("m.mp3"), music_volume=0.2, narration=Path("n.wav"), native_volume=0.3,
     )  # fmt: skip
     graph = value_after(args, "-filter_complex")
-    assert "[2:a]volume=0.35[music]" in graph
-    assert "[0:a][1:a][music]amix=inputs=3:duration=first:normalize=0" in graph
+    assert "[0:a]volume=0.3[native]" in graph  # Veo's own audio goes under the narrator
+    assert "[2:a]volume=0.2[music]" in graph
+    assert "[native][1:a][music]amix=inputs=3:duration=first:normalize=0" in graph
+
+
+def test_narration_track_places_each_line_at_its_block_and_fits_long_lines() -> None:
+    lines = [
+        NarrationLine(Path("b0.wav"), start=0, block_seconds=8, seconds=4.0),
+        NarrationLine(Path("b1.wav"), start=8, block_seconds=7, seconds=9.0),
+        NarrationLine(Path("b2.wav"), start=15, block_seconds=7, seconds=30.0),
+    ]
+    args = narration_track_args(lines, 22.04, Path("n.wav"))
+    graph = value_after(args, "-filter_complex")
+    assert "atempo" not in graph.split(";")[0] and "adelay=300:all=1[n0]" in graph
+    assert "atempo=1.385,adelay=8300:all=1[n1]" in graph  # 9 s into 6.5 s of room
+    assert "atempo=1.600,adelay=15300:all=1[n2]" in graph  # capped: it runs over
+    assert "[n0][n1][n2]amix=inputs=3:duration=longest:normalize=0" in graph
+    assert "apad=whole_dur=22.040,atrim=0:22.040[out]" in graph
+    assert args[-1] == "n.wav" and value_after(args, "-ar") == "48000"
+    with pytest.raises(ValueError):
+        narration_track_args([], 10, Path("n.wav"))
 
 
 def test_thumbnail_seeks_fast_and_scales_one_frame() -> None:

@@ -156,3 +156,19 @@ def test_an_operation_that_never_finishes_is_abandoned_and_retried(tmp_path):
     model.polls_until_done = 1
     monitor_stage.run_monitor(svc)
     assert run_video_to_end(svc, video_id)["status"] == "video_generated"
+
+
+def test_a_narrated_video_asks_the_video_model_for_ambience_only(svc):
+    video_id = make_job(svc, voice="Rasalgethi")["video_id"]
+    assert svc.jobs.get_job(video_id)["voice"] == "Rasalgethi"
+    handle_script(svc, video_id)
+    run_video_to_end(svc, video_id)
+    steps = svc.video_model.submitted
+    assert all(step.dialogue == "" for step in steps)
+    assert all("no speech" in step.prompt and "Dialogue" not in step.prompt for step in steps)
+    plain = make_job(svc)["video_id"]
+    handle_script(svc, plain)
+    run_video_to_end(svc, plain)
+    plain_steps = svc.video_model.submitted[9:]
+    assert len(plain_steps) == 9
+    assert all(s.dialogue and 'Dialogue (en): "' in s.prompt for s in plain_steps)

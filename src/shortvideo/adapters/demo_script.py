@@ -23,36 +23,45 @@ _BEATS: dict[Language, list[str]] = {
         "The world is full of wonders waiting to be noticed.",
         "Thank you for watching, and stay curious, my friends.",
     ],
+    # French and Spanish lines are written for espeak-ng and Whisper: common words that the
+    # synthetic voice says clearly (measured: avoid e.g. "savoir", "connaître", "pourtant",
+    # "incroyable", "détails", "rompecabezas"), about 8-12 words to fill a 7 s block (long
+    # silences make Whisper loop), and the subject in a few lines only.
     Language.FR: [
-        "Bonjour, je suis {n}, et aujourd'hui nous explorons {s}.",
-        "Beaucoup de gens pensent déjà tout savoir sur {s}.",
-        "Mais regardez de plus près, les détails racontent autre chose.",
+        "Bonjour à tous, je suis {n}, et aujourd'hui nous allons découvrir {s}.",
+        "On a tous déjà entendu parler de ce sujet passionnant.",
+        "Mais en fait, c'est beaucoup plus compliqué que ça.",
         "Voici la première surprise cachée dans {s}.",
-        "Les chercheurs ont passé des années à comprendre ce moment.",
+        "Pendant des années, les scientifiques ont essayé de comprendre ce moment.",
         "Regardez ce qui se passe quand on change un petit détail.",
-        "Voici la partie que personne ne s'attend à voir.",
-        "Chaque pièce se relie, comme un puzzle qui se complète.",
-        "Alors, que signifie vraiment {s} pour nous tous ?",
-        "Souvenez-vous de cette idée simple en regardant autour de vous.",
-        "Le monde est rempli de merveilles qui attendent notre regard.",
+        "Et maintenant, voici une chose vraiment étonnante.",
+        "Chaque pièce a sa place, comme dans un puzzle qui se complète.",
+        "Alors, qu'est-ce que tout cela veut dire pour nous tous ?",
+        "N'oubliez pas cette idée la prochaine fois que vous sortez de chez vous.",
+        "Il suffit de bien regarder pour voir la beauté du monde.",
         "Merci de votre attention, et restez curieux, mes amis.",
     ],
     Language.ES: [
         "Hola, soy {n}, y hoy vamos a explorar {s}.",
         "Mucha gente cree que ya lo sabe todo sobre {s}.",
-        "Pero mira más de cerca, los detalles cuentan otra historia.",
+        "Pero en realidad, todo es mucho más complicado.",
         "Aquí está la primera sorpresa escondida en {s}.",
         "Los científicos pasaron años intentando entender este momento.",
-        "Mira lo que pasa cuando cambiamos una pequeña cosa.",
-        "Esta es la parte que nadie espera ver.",
-        "Cada pieza encaja, como un rompecabezas que se completa.",
-        "Entonces, ¿qué significa realmente {s} para todos nosotros?",
-        "Recuerda esta idea sencilla la próxima vez que mires a tu alrededor.",
-        "El mundo está lleno de maravillas esperando ser descubiertas.",
-        "Gracias por mirar, y sigan siendo curiosos, amigos.",
+        "Ahora vamos a ver qué pasa si cambiamos una pequeña cosa.",
+        "Y esto es algo que muy pocas personas conocen.",
+        "Al final, todo está conectado, y cada parte tiene su lugar.",
+        "Entonces, ¿qué significa todo esto para nosotros?",
+        "Recuerda esta idea la próxima vez que salgas de casa.",
+        "El mundo está lleno de cosas bonitas, solo hay que mirar con atención.",
+        "Muchas gracias por ver este video, y hasta la próxima.",
     ],
 }
-_NARRATOR = {Language.EN: "your guide", Language.FR: "votre guide", Language.ES: "tu guía"}
+# "votre guide" / "tu guía" came out as "mon pire" / "tu mía"; these are heard as written.
+_NARRATOR = {
+    Language.EN: "your guide",
+    Language.FR: "votre présentateur",
+    Language.ES: "tu presentador",
+}
 _SHOTS = [
     "opening wide shot",
     "close-up",
@@ -70,10 +79,21 @@ _SHOTS = [
 _SOUNDS = ["soft whoosh", "light chime", "ambient hum", "footsteps", "gentle wind", "click"]
 
 
-def _subject(theme: str, max_words: int = 6) -> str:
-    """A short, speakable subject: the first words of the theme, without trailing punctuation."""
+# Words a cut subject must not end on, and articles that read lower-case mid-sentence.
+_DANGLING = {"a", "an", "the", "of", "to", "in", "on", "and", "or", "for", "with", "de", "du",
+             "des", "la", "le", "les", "et", "à", "el", "los", "las", "y", "en", "del"}  # fmt: skip
+_ARTICLES = {"a", "an", "the", "le", "la", "les", "un", "une", "el", "los", "las", "una"}
+
+
+def _subject(theme: str, max_words: int = 8) -> str:
+    """A short, speakable subject: the theme's first words, not cut after "of" or "the"."""
     words = theme.replace("\n", " ").split()
-    return " ".join(words[:max_words]).strip(" .,;:!?")
+    cut = words[:max_words]
+    while len(cut) < len(words) and len(cut) > 1 and cut[-1].lower() in _DANGLING:
+        cut.pop()
+    if cut and cut[0].lower() in _ARTICLES:
+        cut[0] = cut[0].lower()
+    return " ".join(cut).strip(" .,;:!?")
 
 
 class DemoScriptWriter:

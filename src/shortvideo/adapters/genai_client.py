@@ -13,6 +13,7 @@ from shortvideo.errors import (
     PipelineError,
     ProviderError,
     ProviderRejected,
+    ProviderUnanswered,
     QuotaExceeded,
 )
 from shortvideo.settings import Settings
@@ -73,9 +74,10 @@ def provider_error(exc: Exception, what: str) -> PipelineError:
         return ProviderError(text)
     if isinstance(exc, ValueError):
         # json.JSONDecodeError and pydantic.ValidationError: a body the SDK could not read.
-        return ProviderError(f"{what}: malformed response from the API: {_short(exc)}")
-    # Connection refused, timeouts, TLS: the transport failed before an answer came back.
-    return ProviderError(f"{what}: {type(exc).__name__}: {_short(exc)}")
+        return ProviderUnanswered(f"{what}: malformed response from the API: {_short(exc)}")
+    # Connection refused, timeouts, TLS: the transport failed before an answer came back (the
+    # request may still have been carried out).
+    return ProviderUnanswered(f"{what}: {type(exc).__name__}: {_short(exc)}")
 
 
 def call_api(what: str, call: Callable[[], T]) -> T:

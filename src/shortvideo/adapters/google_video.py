@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from shortvideo.adapters.genai_client import call_api, make_genai_client
-from shortvideo.errors import ProviderError
+from shortvideo.errors import ProviderError, ProviderUnanswered
 from shortvideo.ports import OperationStatus, VideoStep
 from shortvideo.settings import Settings
 
@@ -86,7 +86,8 @@ class VeoVideoModel:
             ),
         )
         if not operation.name:
-            raise ProviderError(f"Veo {self.model} started no operation (no name in the answer)")
+            # An answer without a name may still have started (and will bill) an operation.
+            raise ProviderUnanswered(f"Veo {self.model} answered without an operation name")
         return operation.name
 
     def poll(self, operation_name: str) -> OperationStatus:

@@ -7,24 +7,17 @@ stereo) so that extensions can be joined by stream copy, like Veo's extend.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import textwrap
-import wave
 from pathlib import Path
 
-from shortvideo.errors import MediaError
 from shortvideo.media.ffmpeg import escape_filter_value, run_ffmpeg
+from shortvideo.media.speech import speak_to_fit
 from shortvideo.models import Language, Style
 
 WIDTH, HEIGHT, FPS = 720, 1280, 24
 VIDEO_TIMESCALE = 12288  # fixed so every clip's video track has the same timebase
 AUDIO_RATE = 48000
 FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
-ESPEAK = shutil.which("espeak-ng") or "espeak-ng"
-ESPEAK_VOICES = {Language.FR: "fr", Language.EN: "en-us", Language.ES: "es"}
-SPEECH_WPM = 160  # a ~15-word line lasts ~5.5 s
-MAX_SPEECH_WPM = 400
 SPEECH_LEAD_SECONDS = 0.25
 WRAP_CHARS = 24
 MAX_TEXT_LINES = 9
@@ -100,7 +93,11 @@ def render_block_clip(
     workdir.mkdir(parents=True, exist_ok=True)
     stem = f"block{block_index:02d}"
     speech = workdir / f"{stem}-speech.wav"
-    _speak(dialogue, language, speech, workdir / f"{stem}-dialogue.txt", seconds)
+    if dialogue.strip():
+        speak_to_fit(dialogue, language, speech, seconds - SPEECH_LEAD_SECONDS - 0.3)
+        voice_input = ["-i", str(speech)]
+    else:  # a narrated video: Veo is asked for ambience only; here a soft brown noise
+        voice_input = ["-f", "lavfi", "-i", f"anoisesrc=color=brown:amplitude=0.02:d={seconds}"]
     if light:
         video = (
             f"color=c={STYLE_COLOURS[style]}:s={WIDTH}x{HEIGHT}:r={FPS},"
@@ -114,7 +111,7 @@ def render_block_clip(
         f"aformat=sample_fmts=fltp:channel_layouts=stereo,apad[aout]"
     )
     run_ffmpeg([
-        "-i", str(speech),
+        *voice_input,
         "-filter_complex", f"{video};{audio}",
         "-map", "[vout]", "-map", "[aout]", "-t", str(seconds),
         "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-crf", "26",
@@ -152,34 +149,6 @@ def _wrap(visual: str) -> str:
     if len(lines) > MAX_TEXT_LINES:
         lines = [*lines[: MAX_TEXT_LINES - 1], lines[MAX_TEXT_LINES - 1][: WRAP_CHARS - 1] + "…"]
     return "\n".join(lines)
-
-
-def _speak(text: str, language: Language, wav: Path, text_file: Path, seconds: int) -> None:
-    """espeak-ng speech that fits the block; a long line is re-spoken faster rather than cut."""
-    text_file.write_text(" ".join(text.split()), encoding="utf-8")
-    room = seconds - SPEECH_LEAD_SECONDS - 0.3
-    wpm = SPEECH_WPM
-    for _ in range(3):
-        _espeak(text_file, language, wpm, wav)
-        length = _wav_seconds(wav)
-        if length <= room or wpm >= MAX_SPEECH_WPM:
-            return
-        wpm = min(MAX_SPEECH_WPM, int(wpm * length / room) + 5)
-
-
-def _espeak(text_file: Path, language: Language, wpm: int, wav: Path) -> None:
-    command = [ESPEAK, "-v", ESPEAK_VOICES[language], "-s", str(wpm), "-w", str(wav)]
-    try:
-        done = subprocess.run([*command, "-f", str(text_file)], capture_output=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise MediaError(f"espeak-ng did not finish: {exc}") from exc
-    if done.returncode != 0:
-        raise MediaError(f"espeak-ng failed: {done.stderr.decode(errors='replace')[-500:]}")
-
-
-def _wav_seconds(wav: Path) -> float:
-    with wave.open(str(wav), "rb") as handle:
-        return handle.getnframes() / handle.getframerate()
 
 
 def extend_video(previous: Path, clip: Path, out: Path, workdir: Path) -> None:

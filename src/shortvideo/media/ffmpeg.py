@@ -49,11 +49,13 @@ def assemble_args(
     music: Path | None,
     music_volume: float = 0.2,
     narration: Path | None = None,
+    native_volume: float = 0.35,
     preset: str = "fast",
 ) -> list[str]:
     """One encode pass: subtitles burned in, music looped under the native audio, faststart.
 
-    The video is expected to carry its own audio track (Veo and the demo renderer both do).
+    The video is expected to carry its own audio track (Veo and the demo renderer both do). With
+    a narration track, the native audio is lowered to `native_volume` under it.
     """
     inputs = ["-i", str(video)]
     # Scale/pad is a no-op for 720x1280 input, and guarantees the ASS PlayRes matches the frame.
@@ -65,7 +67,8 @@ def assemble_args(
     mix_inputs = ["[0:a]"]
     if narration is not None:
         inputs += ["-i", str(narration)]
-        mix_inputs.append(f"[{inputs.count('-i') - 1}:a]")
+        graph.append(f"[0:a]volume={native_volume:g}[native]")
+        mix_inputs = ["[native]", f"[{inputs.count('-i') - 1}:a]"]
     if music is not None:
         inputs += ["-stream_loop", "-1", "-i", str(music)]
         graph.append(f"[{inputs.count('-i') - 1}:a]volume={music_volume:g}[music]")

@@ -1,4 +1,8 @@
-"""assembler: subtitles from Whisper, music under the voice, one H.264 encode, a thumbnail."""
+"""assembler: subtitles from Whisper, music under the voice, one H.264 encode, a thumbnail.
+
+With a narration voice, the narrator's track is mixed over Veo's (lowered) audio and is what
+Whisper transcribes.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from shortvideo.models import ASSEMBLE, Language
 from shortvideo.ports import Transcriber
 from shortvideo.settings import Settings
 from shortvideo.stages.intake import music_object
+from shortvideo.stages.narration import build_narration
 from shortvideo.stages.runner import StageContext, run_stage
 from shortvideo.wiring import Services
 
@@ -83,6 +88,7 @@ def assemble_local(
     log: Any = None,
     on_srt: Callable[[str], Any] | None = None,
     overlap: bool = True,
+    narration: Path | None = None,
 ) -> LocalOutputs:
     """Source video in `workdir` -> final.mp4, thumbnail.jpg, SRT text, transcript, probe.
 
@@ -97,7 +103,8 @@ def assemble_local(
         if overlap:
             cpu.submit(warm_up, transcriber, log)
             music_future = io.submit(_music_path, music)
-        srt, ass, transcript = _transcribe(log, transcriber, language, source, workdir)
+        speech = narration if narration is not None else source
+        srt, ass, transcript = _transcribe(log, transcriber, language, speech, workdir)
         (workdir / "subtitles.ass").write_text(ass, encoding="utf-8")
         srt_future = io.submit(on_srt, srt) if overlap and on_srt else None
         if on_srt and not overlap:
@@ -112,6 +119,8 @@ def assemble_local(
                     out=final,
                     music=music_path,
                     music_volume=settings.music_volume,
+                    narration=narration,
+                    native_volume=settings.native_audio_volume,
                     preset=settings.x264_preset,
                 )
             )
@@ -158,9 +167,13 @@ def assemble(ctx: StageContext) -> None:
             uri = svc.blobs.upload_bytes(names["srt"], text.encode(), "application/x-subrip")
             srt_uri.append(uri)
 
+        narration = None
+        if ctx.doc.get("voice"):
+            length = ffmpeg.probe(source).duration
+            narration = build_narration(ctx, ctx.doc["voice"], length, work)
         out = assemble_local(
             source, work, Language(ctx.doc["language"]), music, svc.settings, transcriber,
-            log=ctx.log, on_srt=upload_srt,
+            log=ctx.log, on_srt=upload_srt, narration=narration,
         )  # fmt: skip
         final_uri = svc.blobs.upload_file(names["final"], out.final, "video/mp4")
         thumb_uri = svc.blobs.upload_file(names["thumbnail"], out.thumbnail, "image/jpeg")

@@ -1,13 +1,17 @@
 """video_agent: a step function. Each invocation submits or polls one video-model operation.
 
 Block 0 is the 8 s opening clip; each further block is a 7 s extension of the previous result.
-The operation's name is committed before the handler returns, so after a crash the next
-invocation polls it instead of paying for the same block again.
+Before each submit, a submit intent (block, model, an output prefix of its own) is committed;
+the operation's name is committed as soon as the model answers. After a crash between the two,
+the next invocation does not pay for the block again: it adopts the video found under the
+intent's prefix, or waits for it until the operation timeout (decision 0001).
 """
 
 from __future__ import annotations
 
 import json
+import uuid
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +20,7 @@ from shortvideo.errors import (
     ContentFiltered,
     CostCeilingReached,
     ProviderError,
+    ProviderUnanswered,
     QuotaExceeded,
     Throttled,
 )
@@ -31,12 +36,18 @@ def final_video_object(video_id: str) -> str:
     return f"veo31_videos/{video_id}.mp4"
 
 
-def block_prompt(script: Script, index: int, character_line: str | None) -> str:
+def block_prompt(
+    script: Script, index: int, character_line: str | None, narrated: bool = False
+) -> str:
+    """Veo's prompt; a narrated video asks for ambience only (the narrator is added later)."""
     block = script.blocks[index]
     parts = [f"Style: {script.style.value}. Vertical 9:16.", f"Scene: {block.visual}"]
     if character_line:
         parts.append(f"Main character: {character_line}")
-    parts.append(f'Dialogue ({script.language.value}): "{block.dialogue}"')
+    if narrated:
+        parts.append("Audio: ambient sound and effects only, no speech (a narrator is added).")
+    else:
+        parts.append(f'Dialogue ({script.language.value}): "{block.dialogue}"')
     if block.sound_effects:
         parts.append(f"Sound effects: {block.sound_effects}")
     return "\n".join(parts)
@@ -56,13 +67,14 @@ def _step(ctx: StageContext, script: Script, index: int, model_id: str) -> Video
             character = f"{found.name}, {found.description}"
             refs = (found.reference_image_uri,) if found.reference_image_uri else ()
     block = script.blocks[index]
+    narrated = bool(ctx.doc.get("voice"))
     return VideoStep(
         video_id=ctx.video_id,
         block_index=index,
         seconds=block.seconds,
-        prompt=block_prompt(script, index, character),
+        prompt=block_prompt(script, index, character, narrated),
         visual=block.visual,
-        dialogue=block.dialogue,
+        dialogue="" if narrated else block.dialogue,
         style=Style(script.style),
         language=Language(script.language),
         output_prefix=f"veo31_videos/{ctx.video_id}/",
@@ -72,7 +84,8 @@ def _step(ctx: StageContext, script: Script, index: int, model_id: str) -> Video
     )
 
 
-def _submit_next(ctx: StageContext, script: Script) -> None:
+def _submit_next(ctx: StageContext, script: Script) -> bool:
+    """Submit the next block; False when the answer was lost and the job now waits for it."""
     settings = ctx.svc.settings
     model = ctx.svc.video_model
     model_id = ctx.doc.get("video_model") or model.model
@@ -92,22 +105,58 @@ def _submit_next(ctx: StageContext, script: Script) -> None:
                 f"{model_id} rate limit of {settings.veo_requests_per_minute}/min",
                 delay_seconds=wait,
             )
+    step = replace(step, output_prefix=f"{step.output_prefix}b{index:02d}-{uuid.uuid4().hex[:8]}/")
+    intent = {"block": index, "model": model_id, "output_prefix": step.output_prefix}
+    ctx.progress(veo_submit_intent={**intent, "at": utcnow()})
     try:
         with timed(ctx.log, "video_operation_submitted", block=index, model=model_id):
             name = model.submit(step)
-    except QuotaExceeded:
-        _maybe_fall_back(ctx, model_id)
+    except ProviderUnanswered as exc:
+        # Veo may have started the operation: keep the intent and look for its video later.
+        ctx.log.warning("video_submit_unanswered", block=index, error=exc.message)
+        _wait_and_ring(ctx, f"i{index}-c0", block=index, submit="unanswered")
+        return False
+    except ProviderError as exc:
+        # The model answered with an error: no operation exists, nothing was billed.
+        ctx.progress(veo_submit_intent=None)
+        if isinstance(exc, QuotaExceeded):
+            _maybe_fall_back(ctx, model_id)
         raise
     ctx.progress(
-        veo_operation={
-            "name": name,
-            "block": index,
-            "model": model_id,
-            "submitted_at": utcnow(),
-            "polls": 0,
-        },
+        veo_operation={**intent, "name": name, "submitted_at": utcnow(), "polls": 0},
+        veo_submit_intent=None,
         consecutive_throttles=0,
     )
+    return True
+
+
+def _resume_intent(ctx: StageContext, intent: dict[str, Any]) -> str:
+    """A submit whose answer was lost (the process died during the call).
+
+    Adopts the video written under the intent's own prefix ("adopted"), waits for it while the
+    operation could still be running ("waiting"); after the operation timeout, gives up on it
+    ("abandoned") so the block is submitted again: the one case left where a block could be
+    paid twice.
+    """
+    blobs = ctx.svc.blobs
+    videos = sorted(n for n in blobs.list_names(intent["output_prefix"]) if n.endswith(".mp4"))
+    if videos:
+        ctx.log.warning("video_submit_adopted", block=intent["block"], video=videos[0])
+        ctx.progress(
+            veo_operation={**intent, "name": None, "submitted_at": intent["at"], "adopted": True},
+            veo_submit_intent=None,
+        )
+        _finish_block(ctx, blobs.uri(videos[0]), 0.0)
+        return "adopted"
+    age = (utcnow() - intent["at"]).total_seconds()
+    if age <= ctx.svc.settings.video_operation_timeout_seconds:
+        checks = int(intent.get("checks", 0)) + 1
+        ctx.progress(veo_submit_intent={**intent, "checks": checks})
+        _wait_and_ring(ctx, f"i{intent['block']}-c{checks}", block=intent["block"])
+        return "waiting"
+    ctx.log.warning("video_submit_intent_abandoned", block=intent["block"], age_seconds=age)
+    ctx.progress(veo_submit_intent=None, last_failed_operation={**intent, "failed_at": utcnow()})
+    return "abandoned"
 
 
 def _maybe_fall_back(ctx: StageContext, model_id: str) -> None:
@@ -162,21 +211,22 @@ def _finish_block(ctx: StageContext, status_uri: str, billed: float) -> None:
 
 
 def _schedule_poll(ctx: StageContext) -> None:
-    settings = ctx.svc.settings
     op: dict[str, Any] = ctx.doc["veo_operation"]
     polls = int(op.get("polls", 0)) + 1
     ctx.progress(veo_operation={**op, "polls": polls})
+    _wait_and_ring(ctx, f"b{op['block']}-p{polls}", block=op["block"], polls=polls)
+
+
+def _wait_and_ring(ctx: StageContext, key: str, **outcome: Any) -> None:
+    """Release the job as WAITING and ring the video agent again after the poll interval."""
+    settings = ctx.svc.settings
     wake_at = utcnow() + timedelta(seconds=settings.video_poll_seconds)
     ctx.doc = ctx.svc.jobs.mutate_job(
         ctx.video_id, lifecycle.wait(VIDEO, ctx.owner, utcnow(), wake_at, settings.lease_seconds)
     )
     attempt = ctx.doc.get("attempts", {}).get("video", 1)
-    ctx.ring(
-        "video",
-        task_key=f"a{attempt}-b{op['block']}-p{polls}",
-        delay_seconds=settings.video_poll_seconds,
-    )
-    ctx.outcome = {"outcome": "waiting", "block": op["block"], "polls": polls}
+    ctx.ring("video", task_key=f"a{attempt}-{key}", delay_seconds=settings.video_poll_seconds)
+    ctx.outcome = {"outcome": "waiting", **outcome}
 
 
 def _poll(ctx: StageContext, op: dict[str, Any]) -> OperationStatus:
@@ -197,10 +247,18 @@ def generate_video(ctx: StageContext) -> None:
     total = int(ctx.doc["total_blocks"])
     while True:
         op = ctx.doc.get("veo_operation")
+        intent = ctx.doc.get("veo_submit_intent")
+        if op is None and intent is not None:
+            resumed = _resume_intent(ctx, intent)
+            if resumed == "waiting":
+                return
+            if resumed == "adopted":
+                continue
         if op is None:
             if int(ctx.doc.get("completed_blocks", 0)) >= total:
                 break
-            _submit_next(ctx, script)
+            if not _submit_next(ctx, script):
+                return
             op = ctx.doc["veo_operation"]
         status = _poll(ctx, op)
         if not status.done:
