@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,9 +56,13 @@ class MemoryJobStore:
     def list_jobs(self, statuses: list[str], limit: int = 200) -> list[JobDoc]:
         return [copy.deepcopy(d) for d in self.jobs.values() if d["status"] in statuses][:limit]
 
-    def list_jobs_by_creator(self, created_by: str, limit: int) -> list[JobDoc]:
+    def list_jobs_by_creator(
+        self, created_by: str, limit: int, fields: Sequence[str] | None = None
+    ) -> list[JobDoc]:
         mine = [d for d in self.jobs.values() if d.get("created_by") == created_by]
         mine.sort(key=lambda d: d["created_at"], reverse=True)
+        if fields is not None:  # like a Firestore projection: absent fields stay absent
+            mine = [{k: d[k] for k in fields if k in d} for d in mine]
         return [copy.deepcopy(d) for d in mine[:limit]]
 
     def get_character(self, character_id: str) -> Character | None:

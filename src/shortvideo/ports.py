@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,8 +33,11 @@ class JobStore(Protocol):
         ...
 
     def list_jobs(self, statuses: list[str], limit: int = 200) -> list[JobDoc]: ...
-    def list_jobs_by_creator(self, created_by: str, limit: int) -> list[JobDoc]:
-        """The creator's newest `limit` jobs, newest first (by created_at)."""
+    def list_jobs_by_creator(
+        self, created_by: str, limit: int, fields: Sequence[str] | None = None
+    ) -> list[JobDoc]:
+        """The creator's newest `limit` jobs, newest first (by created_at); only `fields` of
+        each when given (a projection: less to transfer and decode)."""
         ...
 
     def get_character(self, character_id: str) -> Character | None: ...

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from google.api_core import exceptions as gexc
@@ -100,7 +101,9 @@ class FirestoreJobStore:
             counts["reads"] += max(1, len(docs))  # a query costs at least one read
         return docs
 
-    def list_jobs_by_creator(self, created_by: str, limit: int) -> list[JobDoc]:
+    def list_jobs_by_creator(
+        self, created_by: str, limit: int, fields: Sequence[str] | None = None
+    ) -> list[JobDoc]:
         # Needs the composite index video_status (created_by ASC, created_at DESC): see
         # docs/decisions/0005-creator-api.md and firestore.indexes.json.
         query = (
@@ -109,7 +112,12 @@ class FirestoreJobStore:
             .order_by("created_at", direction=firestore.Query.DESCENDING)
             .limit(limit)
         )
-        return [snap.to_dict() or {} for snap in query.stream()]
+        if fields is not None:
+            query = query.select(list(fields))
+        with metering.firestore_call() as counts:
+            docs = [snap.to_dict() or {} for snap in query.stream()]
+            counts["reads"] += max(1, len(docs))  # a query costs at least one read
+        return docs
 
     def get_character(self, character_id: str) -> Character | None:
         with metering.firestore_call() as counts:

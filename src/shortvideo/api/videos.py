@@ -52,7 +52,7 @@ def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> API
     def my_videos(
         limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT), creator: Creator = creator_dep
     ) -> JSONResponse:
-        docs = svc.jobs.list_jobs_by_creator(creator.creator_id, limit)
+        docs = svc.jobs.list_jobs_by_creator(creator.creator_id, limit, views.SUMMARY_FIELDS)
         return JSONResponse({"videos": [views.summary(d) for d in docs], "limit": limit})
 
     @router.get("/{video_id}")

@@ -7,6 +7,18 @@ from typing import Any
 
 from shortvideo.models import JobDoc, Status, seconds_for_blocks
 
+# What the summary reads: GET /videos/my-videos asks the store for these fields only.
+SUMMARY_FIELDS = (
+    "video_id",
+    "theme",
+    "status",
+    "created_at",
+    "updated_at",
+    "final_video_url",
+    "thumbnail_url",
+    "duration",
+    "error",
+)
 DETAIL_FIELDS = (
     "style",
     "language",
