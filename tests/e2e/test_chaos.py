@@ -28,7 +28,7 @@ from tests.conftest import LOCAL_STACK_OVERRIDES, REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
-CHAOS_SECONDS = 330  # the whole subprocess, stack start to summary
+CHAOS_SECONDS = 420  # the whole subprocess, stack start to summary (~140 s unloaded)
 # Variables the session stack exports into this process; the chaos stack must not inherit them.
 SESSION_VARIABLES = {
     "FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "CLOUD_TASKS_EMULATOR_HOST",
@@ -114,12 +114,11 @@ def test_google_fake_provider_runs_a_job_on_the_google_adapters(google_fake_stac
     assert "Dialogue" not in doc["transcript"] and len(doc["transcript"].split()) > 40
 
 
-@pytest.mark.slow  # a second whole stack beside the session's: run with ./dev.sh test --all
 def test_chaos_small_run_loses_nothing_and_bills_nothing_twice(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in SESSION_VARIABLES}
     command = [sys.executable, "-m", "devstack.chaos", "--jobs", "2", "--fault-rate", "0.3",
                "--kill-functions", "--kill-every", "5,12", "--seed", "4242", "--json",
-               "--timeout", "200", "--stall-seconds", "120",
+               "--timeout", "300", "--stall-seconds", "150",
                "--set", "VIDEO_OPERATION_TIMEOUT_SECONDS=40",
                "--log-dir", str(tmp_path / "logs")]  # fmt: skip
     proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,

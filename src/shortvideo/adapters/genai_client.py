@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from shortvideo.errors import (
     ConfigError,
+    ContentFiltered,
     PipelineError,
     ProviderError,
     ProviderRejected,
@@ -20,6 +21,7 @@ from shortvideo.settings import Settings
 
 if TYPE_CHECKING:
     from google import genai
+    from google.genai import types
 
 # google-genai sends Vertex AI calls to {base_url}/v1beta1/projects/{p}/locations/{l}/...
 # (its default for Vertex mode; pinned so that GOOGLE_GENAI_API_VERSION cannot move the path).
@@ -55,6 +57,38 @@ def make_genai_client(settings: Settings) -> genai.Client:
         location=settings.vertex_location,
         http_options=options,
     )
+
+
+class GenaiAdapter:
+    """Base of the Google model adapters: settings, the model id, a client made on first use."""
+
+    provider = "google"
+
+    def __init__(self, settings: Settings, client: genai.Client | None = None) -> None:
+        self._settings = settings
+        self._client = client
+        self.model = self.model_id(settings)
+
+    def model_id(self, settings: Settings) -> str:
+        raise NotImplementedError
+
+    @property
+    def client(self) -> genai.Client:
+        if self._client is None:
+            self._client = make_genai_client(self._settings)
+        return self._client
+
+
+def inline_parts(
+    response: types.GenerateContentResponse, model: str, what: str
+) -> list[types.Part]:
+    """The answer's parts; a refused prompt is ContentFiltered."""
+    feedback = response.prompt_feedback
+    if feedback is not None and feedback.block_reason is not None:
+        reason = feedback.block_reason_message or str(feedback.block_reason.value)
+        raise ContentFiltered(f"{model} refused the {what}: {reason}")
+    candidates = response.candidates or []
+    return list((candidates[0].content.parts or []) if candidates and candidates[0].content else [])
 
 
 def provider_error(exc: Exception, what: str) -> PipelineError:

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shortvideo.adapters.genai_client import call_api, make_genai_client
+from shortvideo.adapters.genai_client import GenaiAdapter, call_api, inline_parts
 from shortvideo.adapters.google_script import STYLE_LOOKS
 from shortvideo.errors import ContentFiltered, MediaError, ProviderError
 from shortvideo.media.ffmpeg import run_ffmpeg
@@ -14,10 +14,8 @@ from shortvideo.models import Style
 from shortvideo.settings import Settings
 
 if TYPE_CHECKING:
-    from google import genai
     from google.genai import types
 
-PROVIDER = "google"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -32,19 +30,9 @@ def character_prompt(name: str, description: str, style: Style) -> str:
     )
 
 
-class NanoBananaImageModel:
-    provider = PROVIDER
-
-    def __init__(self, settings: Settings, client: genai.Client | None = None) -> None:
-        self._settings = settings
-        self._client = client
-        self.model = settings.image_model
-
-    @property
-    def client(self) -> genai.Client:
-        if self._client is None:
-            self._client = make_genai_client(self._settings)
-        return self._client
+class NanoBananaImageModel(GenaiAdapter):
+    def model_id(self, settings: Settings) -> str:
+        return settings.image_model
 
     def make_character_image(self, name: str, description: str, style: Style) -> bytes:
         """A PNG of the character, 9:16."""
@@ -66,12 +54,8 @@ class NanoBananaImageModel:
 
 
 def _image_bytes(response: types.GenerateContentResponse, model: str) -> bytes:
-    feedback = response.prompt_feedback
-    if feedback is not None and feedback.block_reason is not None:
-        reason = feedback.block_reason_message or str(feedback.block_reason.value)
-        raise ContentFiltered(f"{model} refused the character prompt: {reason}")
+    parts = inline_parts(response, model, "character prompt")
     candidates = response.candidates or []
-    parts = (candidates[0].content.parts or []) if candidates and candidates[0].content else []
     for part in parts:
         blob = part.inline_data
         if blob is not None and blob.data and (blob.mime_type or "").startswith("image/"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from shortvideo.adapters.genai_client import call_api, make_genai_client
+from shortvideo.adapters.genai_client import GenaiAdapter, call_api
 from shortvideo.errors import ContentFiltered, ProviderError, ScriptInvalid
 from shortvideo.models import (
     EXTENSION_SECONDS,
@@ -20,10 +20,8 @@ from shortvideo.scripts import parse_script, validate_script
 from shortvideo.settings import Settings
 
 if TYPE_CHECKING:
-    from google import genai
     from google.genai import types
 
-PROVIDER = "google"
 LANGUAGE_NAMES = {Language.FR: "French", Language.EN: "English", Language.ES: "Spanish"}
 STYLE_LOOKS = {
     Style.CINEMATIC: "film look, dramatic lighting, shallow depth of field, sweeping camera moves",
@@ -95,19 +93,9 @@ def response_schema(block_count: int) -> types.Schema:
     )
 
 
-class GeminiScriptWriter:
-    provider = PROVIDER
-
-    def __init__(self, settings: Settings, client: genai.Client | None = None) -> None:
-        self._settings = settings
-        self._client = client
-        self.model = settings.gemini_model
-
-    @property
-    def client(self) -> genai.Client:
-        if self._client is None:
-            self._client = make_genai_client(self._settings)
-        return self._client
+class GeminiScriptWriter(GenaiAdapter):
+    def model_id(self, settings: Settings) -> str:
+        return settings.gemini_model
 
     def write_script(self, brief: ScriptBrief) -> Script:
         prompt = build_prompt(brief)

@@ -7,14 +7,13 @@ import wave
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shortvideo.adapters.genai_client import call_api, make_genai_client
-from shortvideo.errors import ContentFiltered, ProviderError
+from shortvideo.adapters.genai_client import GenaiAdapter, call_api, inline_parts
+from shortvideo.errors import ProviderError
 from shortvideo.models import Language
 from shortvideo.settings import Settings
 from shortvideo.voices import canonical_voice
 
 if TYPE_CHECKING:
-    from google import genai
     from google.genai import types
 
 LANGUAGE_NAMES = {Language.EN: "English", Language.FR: "French", Language.ES: "Spanish"}
@@ -29,19 +28,9 @@ def tts_prompt(text: str, language: Language) -> str:
     )
 
 
-class GeminiNarrator:
-    provider = "google"
-
-    def __init__(self, settings: Settings, client: genai.Client | None = None) -> None:
-        self._settings = settings
-        self._client = client
-        self.model = settings.tts_model
-
-    @property
-    def client(self) -> genai.Client:
-        if self._client is None:
-            self._client = make_genai_client(self._settings)
-        return self._client
+class GeminiNarrator(GenaiAdapter):
+    def model_id(self, settings: Settings) -> str:
+        return settings.tts_model
 
     def speak(self, text: str, language: Language, voice: str, out_wav: Path) -> None:
         from google.genai import types
@@ -72,13 +61,7 @@ class GeminiNarrator:
 
 def _pcm(response: types.GenerateContentResponse, model: str) -> tuple[bytes, int]:
     """16-bit little-endian mono PCM and its rate, from the first audio part."""
-    feedback = response.prompt_feedback
-    if feedback is not None and feedback.block_reason is not None:
-        reason = feedback.block_reason_message or str(feedback.block_reason.value)
-        raise ContentFiltered(f"{model} refused the narration: {reason}")
-    candidates = response.candidates or []
-    parts = (candidates[0].content.parts or []) if candidates and candidates[0].content else []
-    for part in parts:
+    for part in inline_parts(response, model, "narration"):
         blob = part.inline_data
         mime = (blob.mime_type or "") if blob is not None else ""
         if blob is not None and blob.data and mime.startswith("audio/"):

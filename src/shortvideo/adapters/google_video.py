@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from shortvideo.adapters.genai_client import call_api, make_genai_client
+from shortvideo.adapters.genai_client import GenaiAdapter, call_api
 from shortvideo.errors import ProviderError, ProviderUnanswered
 from shortvideo.ports import OperationStatus, VideoStep
 from shortvideo.settings import Settings
 
 if TYPE_CHECKING:
-    from google import genai
     from google.genai import types
 
-PROVIDER = "google"
 MAX_REFERENCE_IMAGES = 3  # Veo 3.1 accepts at most 3 "asset" reference images
 # google.rpc.Code names for the numeric code of a failed operation.
 RPC_CODES = {
@@ -32,19 +30,9 @@ RPC_CODES = {
 }  # fmt: skip
 
 
-class VeoVideoModel:
-    provider = PROVIDER
-
-    def __init__(self, settings: Settings, client: genai.Client | None = None) -> None:
-        self._settings = settings
-        self._client = client
-        self.model = settings.veo_model
-
-    @property
-    def client(self) -> genai.Client:
-        if self._client is None:
-            self._client = make_genai_client(self._settings)
-        return self._client
+class VeoVideoModel(GenaiAdapter):
+    def model_id(self, settings: Settings) -> str:
+        return settings.veo_model
 
     def request(
         self, step: VideoStep
