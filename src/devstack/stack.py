@@ -114,6 +114,11 @@ class Stack:
     def queue_path(self, queue: str) -> str:
         return queue_path(self.env(), queue)
 
+    def pid(self, name: str) -> int | None:
+        """Process (and process group) id of a running component, e.g. "api" or "firestore"."""
+        proc = self._processes.get(name)
+        return proc.popen.pid if proc is not None and proc.popen is not None else None
+
     def dead(self) -> list[str]:
         """Components that were started and have exited since."""
         return [name for name, proc in self._processes.items() if not proc.alive()]

@@ -1,4 +1,5 @@
-"""python -m devstack.bench [--json] [--only assembler,whisper,cost] [--repeat N]
+"""python -m devstack.bench [--json] [--only assembler,whisper,api,cost] [--repeat N]
+                           [--clients N] [--seconds S]
 
 Writes bench/results.json, bench/RESULTS.md and bench/chart.png (and the README's bench
 section, between its bench markers). Progress goes to stderr; with --json the last stdout line
@@ -19,16 +20,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from devstack.bench import assembler, chart, cost, report, whisper_bench
+from devstack.bench import api_bench, assembler, chart, cost, report, whisper_bench
 from devstack.bench.inputs import BenchInput, make_input
 from shortvideo.models import Language, Style
 from shortvideo.settings import get_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-# Parts 1, 2 and 5 of the bench issue. Parts 3 and 4 add their names here and a section of
-# their own in results.json (the "parts" map says which section answers which part).
-PARTS = {"assembler": "1", "whisper": "2", "cost": "5"}
-PENDING_PARTS = {"3": None, "4": None}
+# Parts 1, 2, 4 and 5 of the bench issue. Part 3 adds its name here and a section of its own
+# in results.json (the "parts" map says which section answers which part).
+PARTS = {"assembler": "1", "whisper": "2", "api": "4", "cost": "5"}
+PENDING_PARTS = {"3": None}
+# Parts that work on the rendered 64 s input (the others start a stack of their own).
+INPUT_PARTS = ("assembler", "whisper", "cost")
 
 
 def _progress(message: str) -> None:
@@ -91,11 +94,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     preset = args.preset or settings.x264_preset
     workdir: Path = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
-    _progress(f"input: {args.blocks} blocks ({args.language}), rendered once into {workdir}")
-    bench_input = make_input(
-        workdir / "inputs", args.blocks, Language(args.language), Style(args.style)
-    )
     clock = time.perf_counter()
+    if set(only) & set(INPUT_PARTS):
+        _progress(f"input: {args.blocks} blocks ({args.language}), rendered once into {workdir}")
+        bench_input = make_input(
+            workdir / "inputs", args.blocks, Language(args.language), Style(args.style)
+        )
     if "assembler" in only:
         results["assembler"] = assembler.bench_assembler(
             bench_input, workdir / "runs", preset=preset, repeat=args.repeat,
@@ -108,6 +112,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             with_openai=False if args.no_openai else None, progress=_progress,
         )  # fmt: skip
         results["whisper"]["measured_at"] = results["created_at"]
+    if "api" in only:
+        results["api"] = api_bench.bench_api(
+            REPO_ROOT, clients=args.clients, seconds=args.seconds, creators=args.creators,
+            post_share=args.post_share, progress=_progress,
+        )  # fmt: skip
+        results["api"]["measured_at"] = results["created_at"]
     if "cost" in only:
         final, thumb, srt = _cost_files(bench_input, workdir / "runs", preset)
         results["cost"] = cost.bench_cost(bench_input, settings, final, thumb, srt)
@@ -146,6 +156,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--style", default="cinematic", choices=[x.value for x in Style])
     parser.add_argument("--preset", default="", help="x264 preset (default: X264_PRESET)")
     parser.add_argument("--no-openai", action="store_true", help="skip openai-whisper")
+    parser.add_argument("--clients", type=int, default=50, help="api: concurrent clients (50)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="api: seconds of load (30)")
+    parser.add_argument("--creators", type=int, default=10, help="api: creators they share (10)")
+    parser.add_argument(
+        "--post-share", type=float, default=0.2, help="api: share of POST /videos (0.2)"
+    )
     parser.add_argument("--no-readme", action="store_true", help="leave README.md alone")
     parser.add_argument(
         "--report-only", action="store_true", help="rewrite the table and chart from results.json"

@@ -129,11 +129,33 @@ def results_rows(results: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
         "whisper.conversion.greedy_float32_wer_between_engines",
         "both float32 greedy: checks the converted weights",
     )
+    api_note = api_setup_note(results)
+    for endpoint in ("GET /videos/my-videos", "POST /videos"):
+        stats = get(results, "api.endpoints")
+        stats = stats.get(endpoint) if isinstance(stats, Mapping) else None
+        if isinstance(stats, Mapping) and "p50_ms" in stats:
+            latency = f"{_cell(stats['p50_ms'])} / {_cell(stats['p95_ms'])}"
+            rate = f"{_cell(stats['requests_per_second'])}, {stats['errors']}"
+            rows.append((f"API {endpoint}: p50 / p95, ms", latency, api_note))
+            rows.append((f"API {endpoint}: requests/s, errors", rate, f"of {stats['requests']}"))
+            api_note = ""
     for name, model in (get(results, "cost.models") or {}).items():
         rows.append((f"Cost of a 64 s video, {model['model']}", f"${model['usd']:.2f}", name))
     add("Storage per video", "cost.storage.total_bytes", "intermediates + final", human_bytes)
     add("of which intermediates", "cost.storage.intermediate_bytes", "", human_bytes)
     return rows
+
+
+def api_setup_note(results: Mapping[str, Any]) -> str:
+    """How the API bench ran, for the note of its first row."""
+    setup = get(results, "api.setup")
+    if not isinstance(setup, Mapping):
+        return ""
+    share = float(setup.get("post_share", 0))
+    return (
+        f"{setup.get('clients')} closed-loop clients, {_cell(setup.get('seconds'))} s, "
+        f"{1 - share:.0%} GET / {share:.0%} POST; emulators, no functions"
+    )
 
 
 LEGEND = (
