@@ -7,7 +7,14 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from shortvideo.errors import ConfigError
 
@@ -84,6 +91,9 @@ class Settings(BaseModel):
     # Offline demo video model.
     demo_video_latency_seconds: float = Field(1.0, alias="DEMO_VIDEO_LATENCY_SECONDS", ge=0)
     demo_video_fail_blocks: tuple[int, ...] = Field((), alias="DEMO_VIDEO_FAIL_BLOCKS")
+    # "render": FFmpeg + espeak-ng clips with Veo's 8 s + 7 s semantics. "instant": every block
+    # is a copy of one short pre-rendered clip (orchestration benchmarks; adapters/instant_video).
+    demo_video_mode: str = Field("render", alias="DEMO_VIDEO_MODE")
 
     @field_validator(
         "retry_backoff_seconds", "demo_video_fail_blocks", "quota_backoff_seconds", mode="before"
@@ -101,12 +111,26 @@ class Settings(BaseModel):
             raise ValueError("PIPELINE_PROVIDER must be demo or google")
         return value
 
+    @field_validator("demo_video_mode")
+    @classmethod
+    def _known_demo_video_mode(cls, value: str) -> str:
+        if value not in ("render", "instant"):
+            raise ValueError("DEMO_VIDEO_MODE must be render or instant")
+        return value
+
     @field_validator("whisper_engine")
     @classmethod
     def _known_engine(cls, value: str) -> str:
-        if value not in ("faster-whisper", "openai-whisper"):
-            raise ValueError("WHISPER_ENGINE must be faster-whisper or openai-whisper")
+        if value not in ("faster-whisper", "openai-whisper", "instant"):
+            raise ValueError("WHISPER_ENGINE must be faster-whisper, openai-whisper or instant")
         return value
+
+    @model_validator(mode="after")
+    def _instant_transcript_needs_instant_videos(self) -> Settings:
+        # The instant transcriber hears nothing: it returns the instant clip's known line.
+        if self.whisper_engine == "instant" and self.demo_video_mode != "instant":
+            raise ValueError("WHISPER_ENGINE=instant needs DEMO_VIDEO_MODE=instant")
+        return self
 
     @property
     def model_provider(self) -> str:

@@ -55,9 +55,7 @@ class Services:
     @property
     def transcriber(self) -> Transcriber:
         if "transcriber" not in self._lazy:
-            from shortvideo.adapters.whisper import load_transcriber
-
-            self._lazy["transcriber"] = load_transcriber(self.settings)
+            self._lazy["transcriber"] = _transcriber(self.settings)
         model: Transcriber = self._lazy["transcriber"]
         return model
 
@@ -85,11 +83,33 @@ def _narrator(settings: Settings) -> Narrator:
     return EspeakNarrator()
 
 
+def _transcriber(settings: Settings) -> Transcriber:
+    if settings.whisper_engine == "instant":
+        from shortvideo.adapters.instant_video import InstantTranscriber
+
+        get_logger(stage="assemble").warning(
+            "demo_provider", detail="instant transcriber: the instant clip's line, no Whisper"
+        )
+        return InstantTranscriber()
+    from shortvideo.adapters.whisper import load_transcriber
+
+    return load_transcriber(settings)
+
+
 def _video_model(settings: Settings, blobs: BlobStore) -> VideoModel:
     if settings.model_provider == "google":
         from shortvideo.adapters.google_models import VeoVideoModel
 
         return VeoVideoModel(settings)
+    if settings.demo_video_mode == "instant":
+        from shortvideo.adapters.instant_video import InstantVideoModel
+
+        get_logger(stage="video").warning(
+            "demo_provider", detail="instant demo video model: every block copies one clip"
+        )
+        return InstantVideoModel(
+            blobs, settings.workdir / "demo-instant", settings.demo_video_latency_seconds
+        )
     from shortvideo.adapters.demo_video import DemoVideoModel
 
     get_logger(stage="video").warning("demo_provider", detail="offline demo video model, no Veo")
