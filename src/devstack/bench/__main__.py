@@ -1,5 +1,5 @@
-"""python -m devstack.bench [--json] [--only assembler,whisper,api,cost] [--repeat N]
-                           [--clients N] [--seconds S]
+"""python -m devstack.bench [--json] [--only assembler,whisper,orchestration,api,cost] [--repeat N]
+                           [--jobs N] [--clients N] [--seconds S]
 
 Writes bench/results.json, bench/RESULTS.md and bench/chart.png (and the README's bench
 section, between its bench markers). Progress goes to stderr; with --json the last stdout line
@@ -20,16 +20,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from devstack.bench import api_bench, assembler, chart, cost, report, whisper_bench
+from devstack.bench import api_bench, assembler, chart, cost, orchestration, report, whisper_bench
 from devstack.bench.inputs import BenchInput, make_input
 from shortvideo.models import Language, Style
 from shortvideo.settings import get_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-# Parts 1, 2, 4 and 5 of the bench issue. Part 3 adds its name here and a section of its own
-# in results.json (the "parts" map says which section answers which part).
-PARTS = {"assembler": "1", "whisper": "2", "api": "4", "cost": "5"}
-PENDING_PARTS = {"3": None}
+# The five parts of the bench issue; each has a section of its own in results.json (the
+# "parts" map says which section answers which part).
+PARTS = {"assembler": "1", "whisper": "2", "orchestration": "3", "api": "4", "cost": "5"}
+PENDING_PARTS: dict[str, None] = {}
 # Parts that work on the rendered 64 s input (the others start a stack of their own).
 INPUT_PARTS = ("assembler", "whisper", "cost")
 
@@ -112,6 +112,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             with_openai=False if args.no_openai else None, progress=_progress,
         )  # fmt: skip
         results["whisper"]["measured_at"] = results["created_at"]
+    if "orchestration" in only:
+        results["orchestration"] = orchestration.bench_orchestration(
+            REPO_ROOT, workdir / "orchestration", args.jobs, spacing=args.spacing,
+            video_latency=args.video_latency, real_whisper=args.real_whisper, progress=_progress,
+        )  # fmt: skip
+        results["orchestration"]["measured_at"] = results["created_at"]
+        args.problems = results["orchestration"]["problems"]  # a lost job fails the bench
+        if args.problems:
+            _progress(f"orchestration FAILED: {'; '.join(args.problems)}")
     if "api" in only:
         results["api"] = api_bench.bench_api(
             REPO_ROOT, clients=args.clients, seconds=args.seconds, creators=args.creators,
@@ -156,6 +165,29 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--style", default="cinematic", choices=[x.value for x in Style])
     parser.add_argument("--preset", default="", help="x264 preset (default: X264_PRESET)")
     parser.add_argument("--no-openai", action="store_true", help="skip openai-whisper")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=orchestration.DEFAULT_JOBS,
+        help="orchestration: jobs through the local stack (50)",
+    )
+    parser.add_argument(
+        "--spacing",
+        type=float,
+        default=0.0,
+        help="orchestration: seconds between job submissions (0: a burst)",
+    )
+    parser.add_argument(
+        "--video-latency",
+        type=float,
+        default=0.0,
+        help="orchestration: seconds before a video operation is done (0)",
+    )
+    parser.add_argument(
+        "--real-whisper",
+        action="store_true",
+        help="orchestration: Whisper in the assembler instead of the instant transcriber",
+    )
     parser.add_argument("--clients", type=int, default=50, help="api: concurrent clients (50)")
     parser.add_argument("--seconds", type=float, default=30.0, help="api: seconds of load (30)")
     parser.add_argument("--creators", type=int, default=10, help="api: creators they share (10)")
@@ -183,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(results, ensure_ascii=False))
     else:
         print(report.markdown_report(results))
-    return 0
+    return 1 if getattr(args, "problems", None) else 0
 
 
 if __name__ == "__main__":
