@@ -488,8 +488,10 @@ def _code_version(root: Path) -> dict[str, Any]:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
         return done.stdout.strip()
 
-    return {"commit": git("rev-parse", "--short", "HEAD"),
-            "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}  # fmt: skip
+    # The functions run the working tree: say whether its code differs from the commit.
+    changed = git("status", "--porcelain", "--", "src", "functions")
+    return {"commit": git("rev-parse", "--short", "HEAD"), "code_changed": bool(changed),
+            "changed_files": [line[3:] for line in changed.splitlines()]}  # fmt: skip
 
 
 def bench_orchestration(

@@ -198,12 +198,14 @@ def orchestration_rows(results: Mapping[str, Any]) -> list[tuple[str, Any, str]]
     reads = get(o, "firestore.reads_per_job")
     writes = get(o, "firestore.writes_per_job")
     if isinstance(reads, Mapping) and reads.get("mean") is not None and isinstance(writes, Mapping):
-        monitor = get(o, "firestore.monitor.reads_per_job")
+        monitor = get(o, "firestore.monitor") or {}
+        interval = get(o, "settings.monitor_interval_seconds")
         rows.append((
             "Firestore reads / writes per job (mean)",
             f"{_cell(reads['mean'])} / {_cell(writes['mean'])}",
-            f"max {_cell(reads['max'])} / {_cell(writes['max'])}; "
-            f"monitor: +{_cell(monitor)} reads per job",
+            f"max {_cell(reads['max'])} / {_cell(writes['max'])}; monitor (every "
+            f"{_cell(interval)} s): {monitor.get('runs')} runs, "
+            f"+{_cell(monitor.get('reads_per_job'))} reads per job",
         ))  # fmt: skip
     return rows
 
