@@ -204,7 +204,7 @@ def orchestration_rows(results: Mapping[str, Any]) -> list[tuple[str, Any, str]]
             "Firestore reads / writes per job (mean)",
             f"{_cell(reads['mean'])} / {_cell(writes['mean'])}",
             f"max {_cell(reads['max'])} / {_cell(writes['max'])}; monitor (every "
-            f"{_cell(interval)} s): {monitor.get('runs')} runs, "
+            f"{_cell(interval)} s): {monitor.get('runs')} run(s), "
             f"+{_cell(monitor.get('reads_per_job'))} reads per job",
         ))  # fmt: skip
     return rows
