@@ -45,6 +45,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--language", choices=("fr", "en", "es"))
     parser.add_argument("--music", help="a track in gs://<bucket>/music/, e.g. calm or upbeat")
     parser.add_argument("--character", dest="character_id", help="e.g. nova")
+    parser.add_argument("--voice", help="a narrator (Gemini TTS voice), e.g. Rasalgethi, Kore")
     parser.add_argument("--target-seconds", type=int)
     parser.add_argument("--json", action="store_true", help="last stdout line: a JSON summary")
     parser.add_argument("--keep-running", action="store_true", help="leave the stack up")
@@ -55,7 +56,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def job_request(args: argparse.Namespace) -> dict[str, Any]:
-    fields = ("theme", "style", "language", "music", "character_id", "target_seconds")
+    fields = ("theme", "style", "language", "music", "character_id", "voice", "target_seconds")
     return {f: getattr(args, f) for f in fields if getattr(args, f) is not None}
 
 
