@@ -108,8 +108,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--stall-seconds",
         type=float,
-        default=600.0,
-        help="give up early when no unfinished job has moved on for this long",
+        help="give up early when no unfinished job has moved on for this long (default: the "
+        "operation timeout + 300 s: a job may rightly wait that long for a lost submit's video)",
     )
     parser.add_argument(
         "--full-render",
@@ -434,6 +434,12 @@ def lost_evidence(watch: Watch, operations: Sequence[Mapping[str, Any]]) -> list
                 f"waits on Veo operation {_short(op.get('name'))} (block {op.get('block')}),"
                 f" which never finishes: polled {op.get('polls')} times, no timeout"
             )
+        elif doc.get("veo_submit_intent"):
+            intent = doc["veo_submit_intent"]
+            why = (
+                f"waits for the video of block {intent.get('block')}'s submit, whose answer was"
+                f" lost ({intent.get('checks', 0)} checks), for {quiet:.0f} s"
+            )
         elif doc.get("lease_owner") and doc.get("lease_owner") != "waiting":
             why = f"{status}: lease held by {doc.get('lease_owner')}, no progress for {quiet:.0f} s"
         else:
@@ -594,6 +600,7 @@ def run(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
         **({"fault_kinds": kinds} if kinds else {}),
     })  # fmt: skip
     overrides = stack.overrides
+    stall = args.stall_seconds or float(overrides["VIDEO_OPERATION_TIMEOUT_SECONDS"]) + 300
     say(f"[chaos] {args.jobs} jobs, fault rate {args.fault_rate}, seed {args.seed}"
         f"{', killing functions' if args.kill_functions else ''}")  # fmt: skip
     began = time.monotonic()
@@ -624,8 +631,8 @@ def run(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
             if elapsed > args.timeout:
                 say(f"[chaos] timeout: {len(unfinished)} job(s) unfinished after {elapsed:.0f} s")
                 break
-            if min(watch.quiet_for(v) for v in unfinished) > args.stall_seconds:
-                say(f"[chaos] giving up: no unfinished job moved on for {args.stall_seconds:.0f} s")
+            if min(watch.quiet_for(v) for v in unfinished) > stall:
+                say(f"[chaos] giving up: no unfinished job moved on for {stall:.0f} s")
                 break
             time.sleep(POLL_SECONDS)
     finally:
