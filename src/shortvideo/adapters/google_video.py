@@ -75,7 +75,8 @@ class VeoVideoModel(GenaiAdapter):
         )
         if not operation.name:
             # An answer without a name may still have started (and will bill) an operation.
-            raise ProviderUnanswered(f"Veo {self.model} answered without an operation name")
+            model = step.model or self.model
+            raise ProviderUnanswered(f"Veo {model} answered without an operation name")
         return operation.name
 
     def poll(self, operation_name: str) -> OperationStatus:
