@@ -44,6 +44,8 @@ def test_block_count_fits_target(target, blocks, seconds):
         ({"theme": "ok", "voice": "Bob"}, "voice"),
         ({"theme": "ok", "voice": "x" * 65}, "voice"),
         ({"theme": "ok", "voice": 7}, "voice"),
+        ({"theme": "ok", "voice": "K\u043ere"}, "voice"),  # a Cyrillic o: not Kore
+        ({"theme": "ok", "voice": "../Kore"}, "voice"),
     ],
 )
 def test_bad_requests_name_the_field(payload, field):

@@ -163,41 +163,25 @@ def test_a_late_poll_doorbell_is_not_a_failed_attempt():
     assert doc["late_polls"] == 1 and doc["attempts"] == {"video": 1}
 
 
+def fail_retryable(doc, owner):
+    """A retryable video failure whose retry is due at once."""
+    fail = lifecycle.fail(
+        VIDEO, owner, T0, code="x", message="503", retryable=True, backoff=BACKOFF, max_attempts=3
+    )
+    doc = apply(doc, fail)
+    doc["next_retry_at"] = None
+    return doc
+
+
 def test_progress_restarts_the_attempt_budget():
     doc = job(status="script_generated")
     for n in range(1, 6):
         doc = apply(doc, lifecycle.claim(VIDEO, f"o{n}", T0, 90))
         doc = apply(doc, lifecycle.made_progress(VIDEO, f"o{n}", T0, {"completed_blocks": n}))
-        doc = apply(
-            doc,
-            lifecycle.fail(
-                VIDEO,
-                f"o{n}",
-                T0,
-                code="x",
-                message="503",
-                retryable=True,
-                backoff=BACKOFF,
-                max_attempts=3,
-            ),
-        )
-        doc["next_retry_at"] = None
+        doc = fail_retryable(doc, f"o{n}")
     assert doc["status"] == "script_generated" and doc["attempts"] == {"video": 5}
     for n in range(6, 8):  # the 3rd attempt without progress is the last
         doc = apply(doc, lifecycle.claim(VIDEO, f"o{n}", T0, 90))
-        doc = apply(
-            doc,
-            lifecycle.fail(
-                VIDEO,
-                f"o{n}",
-                T0,
-                code="x",
-                message="503",
-                retryable=True,
-                backoff=BACKOFF,
-                max_attempts=3,
-            ),
-        )
-        doc["next_retry_at"] = None
+        doc = fail_retryable(doc, f"o{n}")
     assert doc["status"] == "failed"
     assert doc["error"]["message"].startswith("video failed 3 times in a row")
