@@ -264,7 +264,8 @@ def generate_video(ctx: StageContext) -> None:
         if not status.done:
             age = (utcnow() - op["submitted_at"]).total_seconds()
             if age > ctx.svc.settings.video_operation_timeout_seconds:
-                # Abandoned, never billed: the retry submits the block again.
+                # Abandoned; the retry submits the block again. Should this operation still
+                # finish, Veo bills it too: the window left open (decision 0001).
                 ctx.progress(
                     veo_operation=None, last_failed_operation={**op, "failed_at": utcnow()}
                 )
