@@ -267,11 +267,18 @@ def test_unknown_routes_and_methods_answer_json(client, tokens):
 
 
 def test_a_crash_is_a_json_500_without_details(svc, tokens):
-    def boom(created_by: str, limit: int) -> list[dict[str, Any]]:
-        raise RuntimeError("secret detail")
+    secret = "db-password=hunter2 at /srv/internal/listing.py"
+    raised: list[str] = []
+
+    def boom(created_by: str, limit: int, fields: Any = None) -> list[dict[str, Any]]:
+        # The port's own signature, so the route's call reaches this line and raises it.
+        raised.append(created_by)
+        raise RuntimeError(secret)
 
     svc.jobs.list_jobs_by_creator = boom  # type: ignore[method-assign]
     client = TestClient(create_app(svc), raise_server_exceptions=False)
     response = client.get("/videos/my-videos", headers=auth(tokens["ada"]))
+    assert raised == ["ada"], "the stub was never reached: the test would prove nothing"
     assert_error(response, 500, None, "internal")
-    assert "secret" not in response.text
+    assert "hunter2" not in response.text and "listing.py" not in response.text
+    assert "RuntimeError" not in response.text
