@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -123,17 +124,87 @@ def test_whisper_hears_the_dialogue_in_the_block_language(
     assert all(0 <= w.start <= w.end <= 8.1 for w in words)
 
 
-def test_assembly_burns_subtitles_mixes_music_and_makes_thumbnail(
-    clips: dict[Language, Path], workdir: Path
-) -> None:
+# The subtitle cue of the assembly tests is on screen from 0.3 s to 2.0 s.
+CUE_WORDS = [
+    Word("{Braces}", 0.3, 0.9), Word("and\\N", 0.9, 1.4), Word("quotes' here.", 1.5, 2),
+]  # fmt: skip
+# ASS style: baseline ~27 % from the bottom, so the text sits in rows ~860-960 of 1280.
+SUBTITLE_BAND = (780, 1000)
+
+
+def _assemble(
+    clip: Path, workdir: Path, name: str, *, cues: bool, music: Path | None
+) -> Path:
+    subtitles = workdir / f"subs, {name}.ass"
+    subtitles.write_text(to_ass(build_cues(CUE_WORDS if cues else [])), encoding="utf-8")
+    final = workdir / f"{name}.mp4"
+    run_ffmpeg(assemble_args(video=clip, subtitles_ass=subtitles, out=final, music=music,
+                             music_volume=0.2, preset="ultrafast"))  # fmt: skip
+    return final
+
+
+@pytest.fixture(scope="module")
+def assemblies(clips: dict[Language, Path], workdir: Path) -> dict[str, Path]:
+    """The same clip assembled three ways: with everything, without subtitles, without music."""
     music = workdir / "music.wav"
     run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=220:duration=3", str(music)])
-    words = [Word("{Braces}", 0.3, 0.9), Word("and\\N", 0.9, 1.4), Word("quotes' here.", 1.5, 2)]
-    subtitles = workdir / "subs, final.ass"
-    subtitles.write_text(to_ass(build_cues(words)), encoding="utf-8")
-    final = workdir / "final.mp4"
-    run_ffmpeg(assemble_args(video=clips[Language.EN], subtitles_ass=subtitles, out=final,
-                             music=music, music_volume=0.2))  # fmt: skip
+    clip = clips[Language.EN]
+    return {
+        "final": _assemble(clip, workdir, "final", cues=True, music=music),
+        "no_subtitles": _assemble(clip, workdir, "no-subtitles", cues=False, music=music),
+        "no_music": _assemble(clip, workdir, "no-music", cues=True, music=None),
+    }
+
+
+def band_pixels(video: Path, at_seconds: float, rows: tuple[int, int]) -> bytes:
+    """The grey levels of rows [top, bottom) of the frame shown at `at_seconds`."""
+    top, bottom = rows
+    done = subprocess.run(
+        ["ffmpeg", "-v", "error", "-ss", str(at_seconds), "-i", str(video), "-frames:v", "1",
+         "-vf", f"crop=iw:{bottom - top}:0:{top}", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+def band_difference(
+    a: Path, b: Path, at_seconds: float, rows: tuple[int, int] = SUBTITLE_BAND
+) -> float:
+    """Mean absolute grey-level difference of a band of rows between two videos."""
+    first, second = band_pixels(a, at_seconds, rows), band_pixels(b, at_seconds, rows)
+    assert len(first) == len(second) == 720 * (rows[1] - rows[0])
+    return sum(abs(x - y) for x, y in zip(first, second, strict=True)) / len(first)
+
+
+def silent_windows(video: Path) -> list[tuple[float, float]]:
+    """Stretches of at least 0.5 s quieter than -50 dB (ffmpeg silencedetect), in seconds."""
+    done = subprocess.run(
+        ["ffmpeg", "-v", "info", "-nostats", "-i", str(video), "-map", "0:a",
+         "-af", "silencedetect=noise=-50dB:d=0.5", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    starts = [float(x) for x in re.findall(r"silence_start: (-?[\d.]+)", done.stderr)]
+    ends = [float(x) for x in re.findall(r"silence_end: ([\d.]+)", done.stderr)]
+    ends += [probe(video).duration] * (len(starts) - len(ends))  # silent to the end
+    return [(max(0.0, s), e) for s, e in zip(starts, ends, strict=True)]
+
+
+def mean_volume_db(video: Path, start: float, end: float) -> float:
+    """ffmpeg volumedetect's mean volume (dBFS) of the audio between two times."""
+    done = subprocess.run(
+        ["ffmpeg", "-v", "info", "-nostats", "-ss", str(start), "-t", str(end - start),
+         "-i", str(video), "-map", "0:a", "-af", "volumedetect", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    found = re.search(r"mean_volume: (-?[\d.]+|-inf) dB", done.stderr)
+    assert found, done.stderr[-500:]
+    return float(found.group(1))
+
+
+def test_assembly_is_one_faststart_pass_with_a_thumbnail(
+    assemblies: dict[str, Path], workdir: Path
+) -> None:
+    final = assemblies["final"]
     result = probe(final)
     assert result.faststart
     assert (result.video_codec, result.audio_codec) == ("h264", "aac")
@@ -143,3 +214,32 @@ def test_assembly_burns_subtitles_mixes_music_and_makes_thumbnail(
     run_ffmpeg(thumbnail_args(final, thumbnail))
     shot = probe(thumbnail)
     assert (shot.width, shot.height) == (540, 960)
+
+
+def test_subtitles_are_burned_into_the_bottom_band_while_their_cue_shows(
+    assemblies: dict[str, Path],
+) -> None:
+    final, plain = assemblies["final"], assemblies["no_subtitles"]
+    shown = band_difference(final, plain, 1.0)  # the cue is on screen
+    hidden = band_difference(final, plain, 5.0)  # no cue any more
+    above = band_difference(final, plain, 1.0, rows=(100, 320))  # far above the text
+    print(f"subtitle band difference: {shown:.2f} with a cue, {hidden:.2f} without; "
+          f"{above:.2f} above the band")  # fmt: skip
+    assert shown > 10.0  # measured 20.0: the white glyphs and their outline
+    assert hidden < 0.5  # measured 0.12: the encoder alone
+    assert above < 0.5
+
+
+def test_music_is_heard_under_the_voice_where_nobody_speaks(assemblies: dict[str, Path]) -> None:
+    windows = [(s, e) for s, e in silent_windows(assemblies["no_music"]) if e - s >= 0.6]
+    assert windows, "the clip should have a pause without speech"
+    start, end = windows[-1][0] + 0.05, windows[-1][1] - 0.05
+    without = mean_volume_db(assemblies["no_music"], start, end)
+    with_music = mean_volume_db(assemblies["final"], start, end)
+    speech = mean_volume_db(assemblies["no_music"], 0.5, 2.0)
+    print(f"{start:.2f}-{end:.2f} s: {without} dB without music, {with_music} dB with; "
+          f"speech {speech} dB")  # fmt: skip
+    assert without < -60  # no voice there
+    # A 220 Hz sine at 1/8 amplitude (RMS -21 dBFS) at volume 0.2 (-14 dB): about -35 dBFS.
+    assert -40 < with_music < -30
+    assert with_music < speech - 6  # under the voice, not over it
