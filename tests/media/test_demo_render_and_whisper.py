@@ -108,11 +108,16 @@ def test_styles_render_visibly_different_frames(clips: dict[Language, Path]) -> 
     assert distance > 30, (cinematic, cyberpunk)
 
 
+# WER bounds: the largest of 3 measured runs plus 0.05 (2026-12-02: en 0.000 x3, fr 0.071 x3,
+# "bateaux" heard as "mataux"). espeak-ng and int8 Whisper are deterministic, so the margin is
+# for an upgrade of either, not for noise.
 @pytest.mark.parametrize(
-    ("language", "reference"), [(Language.EN, EN_LINE), (Language.FR, FR_LINE)]
+    ("language", "reference", "max_wer"),
+    [(Language.EN, EN_LINE, 0.05), (Language.FR, FR_LINE, 0.12)],
 )
 def test_whisper_hears_the_dialogue_in_the_block_language(
-    clips: dict[Language, Path], workdir: Path, language: Language, reference: str
+    clips: dict[Language, Path], workdir: Path, language: Language, reference: str,
+    max_wer: float,
 ) -> None:
     wav = workdir / f"{language.value}.wav"
     run_ffmpeg(extract_audio_args(clips[language], wav))
@@ -120,7 +125,7 @@ def test_whisper_hears_the_dialogue_in_the_block_language(
     hypothesis = " ".join(w.text for w in words)
     wer = word_error_rate(reference, hypothesis)
     print(f"{language.value} WER={wer:.3f}: {hypothesis}")
-    assert wer < 0.5
+    assert wer <= max_wer
     assert all(0 <= w.start <= w.end <= 8.1 for w in words)
 
 
@@ -132,9 +137,7 @@ CUE_WORDS = [
 SUBTITLE_BAND = (780, 1000)
 
 
-def _assemble(
-    clip: Path, workdir: Path, name: str, *, cues: bool, music: Path | None
-) -> Path:
+def _assemble(clip: Path, workdir: Path, name: str, *, cues: bool, music: Path | None) -> Path:
     subtitles = workdir / f"subs, {name}.ass"
     subtitles.write_text(to_ass(build_cues(CUE_WORDS if cues else [])), encoding="utf-8")
     final = workdir / f"{name}.mp4"

@@ -72,6 +72,7 @@ def test_narration_track_places_lines_at_blocks_and_whisper_hears_them(tmp_path:
     hypothesis = " ".join(w.text for w in words)
     wer = word_error_rate(" ".join(LINES), hypothesis)
     print(f"narration WER={wer:.3f}: {hypothesis}")
-    assert wer < 0.35
+    # The largest of 3 measured runs plus 0.05: 0.137 x3 (2026-12-02).
+    assert wer <= 0.19
     third = [w for w in words if w.text.strip(" ,.").lower() == "climbers"]
     assert third and third[0].start >= 15.0
