@@ -1,21 +1,25 @@
 """N jobs through the local stack on the fake Vertex AI, with faults injected at random.
 
     python -m devstack.chaos --jobs N --fault-rate R [--kill-functions] [--seed S] [--json]
-                             [--timeout SECONDS] [--full-render] [--fault-kinds a,b] [--set K=V]
+                             [--timeout SECONDS] [--slack-seconds S] [--full-render]
+                             [--fault-kinds a,b] [--set K=V]
 
 The stack runs the Google adapters (the real google-genai SDK) against tests/fake_vertex with
 fast clocks. The fake answers each call with a fault with probability R, each fault kind drawn at
 random among those that fit the call: latency, HTTP 429 RESOURCE_EXHAUSTED, 500, 503, malformed
-bodies, a safety-blocked script, Veo operations that never finish, finish with an error or with
-a safety-filtered result. With --kill-functions a thread SIGKILLs a random function process
-(script_agent, video_agent, assembler) every 20 to 40 s and restarts it 2 s later.
+bodies, a safety-blocked script, usage-guidelines refusals, Veo operations that never finish,
+finish with an error or with a safety-filtered result. With --kill-functions a thread SIGKILLs a
+random function process (script_agent, video_agent, assembler) every 20 to 40 s and restarts it
+2 s later.
 
-Progress goes to stderr. With --json the last stdout line is one JSON object: jobs, completed,
-failed [{video_id, stage, code, reason}], lost (jobs neither completed nor failed at the end),
-duplicate_billed_operations (a block the fake made and billed more than once for one job),
-retries_by_stage, throttles_by_stage, fallbacks, kills, faults_injected, wall_seconds, and the
-evidence behind each number (lost_jobs, duplicates, stuck_flags). Exit 0 only when no job was
-lost, no block was billed twice, and every failed job says why.
+The harness waits until every job has ended, or until every unfinished job has outlived the
+waits its own document and the configured clocks allow (chaos_watch.Design): such a job is lost;
+one still within them is never called lost. Progress goes to stderr. With --json the last stdout
+line is one JSON object (chaos_report.summarize): jobs, completed, failed [{video_id, stage,
+code, reason}], lost, still_waiting, duplicate_billed_operations, rephrases {total, passed,
+refused, pending}, job_faults (each job's faults from the fake's call log, and how it ended),
+the rule breaches, retries, throttles, kills, and the evidence behind each number. Exit 0 only
+when no rule is broken (chaos_report.verdict).
 """
 
 from __future__ import annotations
@@ -24,18 +28,18 @@ import argparse
 import json
 import logging
 import random
+import re
 import sys
 import threading
 import time
 import urllib.request
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from devstack.clients import firestore_client
+from devstack.chaos_faults import faults_by_job, job_tag
+from devstack.chaos_report import print_report, summarize, verdict
+from devstack.chaos_watch import DEFAULT_SLACK_SECONDS, Design, Watch
 from devstack.demo import repo_root
 from devstack.procs import StackError
 from devstack.scheduler import post_json
@@ -62,10 +66,9 @@ POLL_SECONDS = 2.0
 KILLABLE = ("script_agent", "video_agent", "assembler")
 KILL_EVERY = (20.0, 40.0)
 KILL_DOWNTIME = 2.0
-STAGES = ("script", "video", "assemble")
-TERMINAL = ("completed", "failed")
 STYLES = ("cinematic", "anime", "realistic", "sketch", "cyberpunk", "vintage", "fantasy")
 LANGUAGES = ("en", "fr", "es")
+TAG = re.compile(r"\(job \d{3,}\)")  # see chaos_faults.job_tag
 THEMES = (
     "The secret life of octopuses", "Why volcanoes erupt", "A day on the Moon",
     "How bees talk", "The oldest trees on Earth", "Night trains across Europe",
@@ -103,13 +106,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, help="seed of the faults, jobs and kills")
     parser.add_argument("--json", action="store_true", help="last stdout line: a JSON summary")
     parser.add_argument(
-        "--timeout", type=float, help="seconds to wait for the jobs (default 300 + 75 per job)"
+        "--timeout",
+        type=float,
+        help="stop waiting after this many seconds even if jobs are still within their designed "
+        "waits (they are then reported as still waiting, and the run fails); default: the "
+        "worst case a job may take by design",
     )
     parser.add_argument(
-        "--stall-seconds",
+        "--slack-seconds",
         type=float,
-        help="give up early when no unfinished job has moved on for this long (default: the "
-        "operation timeout + 300 s: a job may rightly wait that long for a lost submit's video)",
+        default=DEFAULT_SLACK_SECONDS,
+        help="added to every designed wait for a loaded machine (serial emulator queues, slow "
+        f"encodes) before a job counts as overdue ({DEFAULT_SLACK_SECONDS:g})",
     )
     parser.add_argument(
         "--full-render",
@@ -149,8 +157,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--fault-rate must be between 0 and 1")
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(1, 1_000_000)
-    if args.timeout is None:
-        args.timeout = 300.0 + 75.0 * args.jobs
     return args
 
 
@@ -164,24 +170,15 @@ def chaos_overrides(extra: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
-def stuck_after_seconds(overrides: Mapping[str, str]) -> float:
-    """3 lease periods plus the longest backoff: a job quieter than this looks stuck."""
-    lease = float(overrides.get("LEASE_SECONDS", "90"))
-    waits = [
-        float(part)
-        for key in ("RETRY_BACKOFF_SECONDS", "QUOTA_BACKOFF_SECONDS")
-        for part in overrides.get(key, "").split(",")
-        if part.strip()
-    ]
-    return 3 * lease + max(waits, default=0.0)
-
-
 def job_requests(count: int, rng: random.Random) -> list[dict[str, Any]]:
-    """A mix of themes, styles and languages; every third with Nova, every fourth with music."""
+    """A mix of themes, styles and languages; every third with Nova, every fourth with music.
+
+    Each theme ends with its job's tag, so the fake's Gemini calls can be told apart by job.
+    """
     requests = []
     for i in range(count):
         request: dict[str, Any] = {
-            "theme": THEMES[i % len(THEMES)],
+            "theme": f"{THEMES[i % len(THEMES)]} {job_tag(i + 1)}",
             "style": STYLES[i % len(STYLES)],
             "language": LANGUAGES[i % len(LANGUAGES)],
             "created_by": "chaos",
@@ -256,307 +253,6 @@ class Killer:
                     say(f"[chaos] restart of {name} failed: {str(exc).splitlines()[0]}")
 
 
-# -- watching the jobs -----------------------------------------------------------------------
-def progress_signature(doc: Mapping[str, Any]) -> str:
-    """What changes when a job really moves on (not a mere poll of the same operation)."""
-    op = doc.get("veo_operation") or {}
-    error = doc.get("error") or {}
-    return json.dumps([
-        doc.get("status"), doc.get("completed_blocks"), doc.get("attempts"),
-        doc.get("throttles"), op.get("name"), error.get("code"), error.get("attempt"),
-    ], sort_keys=True, default=str)  # fmt: skip
-
-
-@dataclass
-class Watch:
-    """Reads every job every POLL_SECONDS; remembers when each last moved."""
-
-    env: Mapping[str, str]
-    video_ids: list[str]
-    stuck_after: float
-    docs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    moved_at: dict[str, float] = field(default_factory=dict)
-    signatures: dict[str, str] = field(default_factory=dict)
-    stuck_flags: list[dict[str, Any]] = field(default_factory=list)
-    _flagged: set[str] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        db = firestore_client(self.env)
-        self._refs = [db.collection("video_status").document(v) for v in self.video_ids]
-        self._db = db
-
-    def refresh(self) -> None:
-        now = time.monotonic()
-        for snapshot in self._db.get_all(self._refs):
-            if not snapshot.exists:
-                continue
-            doc = snapshot.to_dict() or {}
-            video_id = snapshot.id
-            signature = progress_signature(doc)
-            if self.signatures.get(video_id) != signature:
-                self.signatures[video_id] = signature
-                self.moved_at[video_id] = now
-            self.docs[video_id] = doc
-            self._check_stuck(video_id, doc)
-
-    def _check_stuck(self, video_id: str, doc: Mapping[str, Any]) -> None:
-        """Flag (once per quiet spell) a job whose updated_at has not moved for too long."""
-        if doc.get("status") in TERMINAL:
-            return
-        quiet = seconds_since(doc.get("updated_at"))
-        if quiet is None or quiet <= self.stuck_after:
-            self._flagged.discard(video_id)
-            return
-        if video_id not in self._flagged:
-            self._flagged.add(video_id)
-            flag = {"video_id": video_id, "status": doc.get("status"),
-                    "seconds_without_update": round(quiet),
-                    "completed_blocks": doc.get("completed_blocks"),
-                    "lease_owner": doc.get("lease_owner"),
-                    "next_retry_at": _iso(doc.get("next_retry_at"))}  # fmt: skip
-            self.stuck_flags.append(flag)
-            say(f"[chaos] stuck? {video_id} {doc.get('status')}: no update for {quiet:.0f} s")
-
-    def unfinished(self) -> list[str]:
-        return [v for v in self.video_ids if self.docs.get(v, {}).get("status") not in TERMINAL]
-
-    def quiet_for(self, video_id: str) -> float:
-        return time.monotonic() - self.moved_at.get(video_id, time.monotonic())
-
-    def status_line(self, elapsed: float, kills: int) -> str:
-        counts = Counter(str(self.docs.get(v, {}).get("status", "unknown")) for v in self.video_ids)
-        done = sum(int(d.get("completed_blocks") or 0) for d in self.docs.values())
-        total = sum(int(d.get("total_blocks") or 0) for d in self.docs.values())
-        order = ("queued", "scripting", "script_generated", "generating_video",
-                 "video_generated", "assembling", "completed", "failed")  # fmt: skip
-        parts = [f"{s} {counts[s]}" for s in order if counts.get(s)]
-        return (f"[chaos {elapsed:5.0f}s] {' · '.join(parts)} · blocks {done}/{total}"
-                f" · kills {kills}")  # fmt: skip
-
-
-def seconds_since(value: Any) -> float | None:
-    if not isinstance(value, datetime):
-        return None
-    when = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return (datetime.now(UTC) - when).total_seconds()
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if isinstance(value, datetime) else None
-
-
-# -- the figures -----------------------------------------------------------------------------
-def _short(name: str | None) -> str | None:
-    return name.rpartition("/")[2] if name else name
-
-
-def duplicate_billing(
-    docs: Mapping[str, Mapping[str, Any]],
-    operations: Sequence[Mapping[str, Any]],
-    kills: Sequence[Mapping[str, Any]],
-) -> tuple[int, list[dict[str, Any]], int, int]:
-    """(duplicates, their evidence, billed operations, billed operations no job recorded).
-
-    A duplicate is a block of a job that the fake made (and Veo would bill) more than once, or
-    that the job's video_operations list more than once. The block of an operation is the one
-    the job recorded for it, else the fake's own reckoning (from the input video's length).
-    """
-    billed = [op for op in operations if op.get("billed") and op.get("video_id") in docs]
-    count, details, unrecorded = 0, [], 0
-    for video_id, doc in docs.items():
-        recorded = list(doc.get("video_operations") or [])
-        recorded_block = {r.get("name"): r.get("block") for r in recorded}
-        per_block: dict[Any, list[dict[str, Any]]] = {}
-        for op in (o for o in billed if o["video_id"] == video_id):
-            is_recorded = op["name"] in recorded_block
-            unrecorded += not is_recorded
-            block = recorded_block[op["name"]] if is_recorded else op.get("block")
-            per_block.setdefault(block, []).append({**op, "recorded": is_recorded})
-        listed = Counter(r.get("block") for r in recorded)
-        for block in sorted(set(per_block) | set(listed), key=lambda b: (b is None, b)):
-            ops = per_block.get(block, [])
-            extra = max(len(ops), listed.get(block, 0)) - 1
-            if extra <= 0:
-                continue
-            count += extra
-            details.append(_duplicate_evidence(video_id, block, ops, listed[block], kills))
-    return count, details, len(billed), unrecorded
-
-
-def _duplicate_evidence(
-    video_id: str,
-    block: Any,
-    ops: list[dict[str, Any]],
-    listed: int,
-    kills: Sequence[Mapping[str, Any]],
-) -> dict[str, Any]:
-    items = []
-    for op in sorted(ops, key=lambda o: o.get("submitted_at") or 0):
-        submitted = float(op.get("submitted_at") or 0)
-        near = [k for k in kills if k["function"] == "video_agent"
-                and -5 <= k["at"] - submitted <= 5]  # fmt: skip
-        finished = op.get("finished_at")
-        items.append({
-            "operation": _short(op.get("name")), "model": op.get("model"),
-            "recorded": op["recorded"], "polled": int(op.get("fetches") or 0) > 0,
-            "video_agent_killed_within_5s": bool(near),
-            "seconds_to_video": round(float(finished) - submitted, 1) if finished else None,
-        })  # fmt: skip
-    never_polled = [i for i in items if not i["polled"] and not i["recorded"]]
-    if listed > 1:
-        why = f"block {block} appears {listed} times in video_operations"
-    elif never_polled:
-        why = (
-            "an operation's name never reached the job (it was never polled): the submit "
-            "answer was lost, e.g. the video agent died between submit and commit"
-        )
-    else:
-        why = (
-            "the pipeline knew (polled) an operation for this block and submitted it again, "
-            "e.g. it gave up on a slow operation (VIDEO_OPERATION_TIMEOUT_SECONDS) that then "
-            "finished anyway"
-        )
-    return {"video_id": video_id, "block": block, "billed": len(ops), "listed": listed,
-            "operations": items, "diagnosis": why}  # fmt: skip
-
-
-def lost_evidence(watch: Watch, operations: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    by_name = {op["name"]: op for op in operations}
-    lost = []
-    for video_id in watch.unfinished():
-        doc = watch.docs.get(video_id, {})
-        op = doc.get("veo_operation") or {}
-        fake_op = by_name.get(op.get("name") or "", {})
-        quiet = watch.quiet_for(video_id)
-        status = doc.get("status", "missing")
-        if fake_op.get("outcome") == "never":
-            why = (
-                f"waits on Veo operation {_short(op.get('name'))} (block {op.get('block')}),"
-                f" which never finishes: polled {op.get('polls')} times, no timeout"
-            )
-        elif doc.get("veo_submit_intent"):
-            intent = doc["veo_submit_intent"]
-            why = (
-                f"waits for the video of block {intent.get('block')}'s submit, whose answer was"
-                f" lost ({intent.get('checks', 0)} checks), for {quiet:.0f} s"
-            )
-        elif doc.get("lease_owner") and doc.get("lease_owner") != "waiting":
-            why = f"{status}: lease held by {doc.get('lease_owner')}, no progress for {quiet:.0f} s"
-        else:
-            why = f"{status}: no progress for {quiet:.0f} s"
-        lost.append({
-            "video_id": video_id, "status": status,
-            "completed_blocks": doc.get("completed_blocks"),
-            "total_blocks": doc.get("total_blocks"),
-            "attempts": doc.get("attempts"), "lease_owner": doc.get("lease_owner"),
-            "veo_operation": {"name": _short(op.get("name")), "block": op.get("block"),
-                              "polls": op.get("polls")} if op else None,
-            "seconds_since_update": _round(seconds_since(doc.get("updated_at"))),
-            "seconds_without_progress": round(quiet), "diagnosis": why,
-        })  # fmt: skip
-    return lost
-
-
-def operation_seconds(operations: Sequence[Mapping[str, Any]]) -> dict[str, float]:
-    """How long the fake took to make the videos it billed (submit to video written)."""
-    took = sorted(
-        float(op["finished_at"]) - float(op["submitted_at"])
-        for op in operations
-        if op.get("billed") and op.get("finished_at")
-    )
-    if not took:
-        return {}
-    return {
-        "p50": round(took[len(took) // 2], 1),
-        "p90": round(took[int(len(took) * 0.9)], 1),
-        "max": round(took[-1], 1),
-    }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value)
-
-
-def summarize(
-    args: argparse.Namespace,
-    watch: Watch,
-    operations: Sequence[Mapping[str, Any]],
-    faults: Mapping[str, Any],
-    killer: Killer | None,
-    wall_seconds: float,
-    extra: Mapping[str, Any],
-) -> dict[str, Any]:
-    docs = {v: watch.docs.get(v, {}) for v in watch.video_ids}
-    kills = killer.kills if killer else []
-    completed = [v for v, d in docs.items() if d.get("status") == "completed"]
-    failed = []
-    for video_id, doc in docs.items():
-        if doc.get("status") != "failed":
-            continue
-        error = doc.get("error") or {}
-        failed.append(
-            {
-                "video_id": video_id,
-                "stage": error.get("stage"),
-                "code": error.get("code"),
-                "reason": str(error.get("message") or ""),
-            }
-        )
-    duplicates, evidence, billed, unrecorded = duplicate_billing(docs, operations, kills)
-    retries = {s: sum(max(0, int((d.get("attempts") or {}).get(s, 0)) - 1) for d in docs.values())
-               for s in STAGES}  # fmt: skip
-    throttles = {s: sum(int((d.get("throttles") or {}).get(s, 0)) for d in docs.values())
-                 for s in STAGES}  # fmt: skip
-    lost = lost_evidence(watch, operations)
-    cost = sum(float((d.get("cost") or {}).get("actual_usd") or 0) for d in docs.values())
-    return {
-        "jobs": len(docs),
-        "completed": len(completed),
-        "failed": failed,
-        "lost": len(lost),
-        "duplicate_billed_operations": duplicates,
-        "retries_by_stage": retries,
-        "throttles_by_stage": throttles,
-        "fallbacks": sum(1 for d in docs.values() if d.get("model_fallback")),
-        "kills": len(kills),
-        "kills_by_function": dict(Counter(k["function"] for k in kills)),
-        "faults_injected": faults.get("by_kind", {}),
-        "faults_total": faults.get("total", 0),
-        "wall_seconds": round(wall_seconds, 1),
-        "fault_rate": args.fault_rate,
-        "seed": args.seed,
-        "failed_by_code": dict(Counter(str(f["code"]) for f in failed)),
-        "lost_jobs": lost,
-        "duplicates": evidence,
-        "billed_operations": billed,
-        "unrecorded_billed_operations": unrecorded,
-        # blocks whose submit answer was lost to a kill and whose video was adopted, not re-paid
-        "adopted_submits": sum(
-            1 for d in docs.values() for op in d.get("video_operations") or [] if op.get("adopted")
-        ),
-        "actual_cost_usd": round(cost, 2),
-        "operation_seconds": operation_seconds(operations),
-        "providers": dict(Counter(str(d.get("provider")) for d in docs.values())),
-        "stuck_flags": watch.stuck_flags,
-        **extra,
-    }
-
-
-def verdict(summary: Mapping[str, Any]) -> list[str]:
-    """What makes the run a failure; empty when it passed."""
-    problems = []
-    if summary["lost"]:
-        problems.append(f"{summary['lost']} job(s) lost")
-    if summary["duplicate_billed_operations"]:
-        problems.append(f"{summary['duplicate_billed_operations']} block(s) billed twice")
-    unexplained = [f["video_id"] for f in summary["failed"] if not f["reason"].strip()]
-    if unexplained:
-        problems.append(f"failed without a reason: {', '.join(unexplained)}")
-    if summary.get("rejected"):
-        problems.append(f"{len(summary['rejected'])} job request(s) rejected")
-    return problems
-
-
 # -- the run ---------------------------------------------------------------------------------
 def submit_jobs(
     stack: Stack, requests: list[dict[str, Any]], rng: random.Random
@@ -599,42 +295,21 @@ def run(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
         "render": "full" if args.full_render else "light",
         **({"fault_kinds": kinds} if kinds else {}),
     })  # fmt: skip
-    overrides = stack.overrides
-    stall = args.stall_seconds or float(overrides["VIDEO_OPERATION_TIMEOUT_SECONDS"]) + 300
+    design = Design.from_overrides(stack.overrides, MONITOR_INTERVAL, args.slack_seconds)
+    cap = args.timeout if args.timeout is not None else design.worst_case_seconds() + 60
     say(f"[chaos] {args.jobs} jobs, fault rate {args.fault_rate}, seed {args.seed}"
-        f"{', killing functions' if args.kill_functions else ''}")  # fmt: skip
+        f"{', killing functions' if args.kill_functions else ''}; a job is overdue "
+        f"{design.allowance:.0f} s after its last designed wait; cap {cap:.0f} s")  # fmt: skip
     began = time.monotonic()
     video_ids, rejected = submit_jobs(stack, job_requests(args.jobs, rng), rng)
-    watch = Watch(stack.env(), video_ids, stuck_after_seconds(overrides))
+    watch = Watch(stack.env(), video_ids, design)
     killer = None
     if args.kill_functions:
         killer = Killer(stack, random.Random(args.seed + 1), args.kill_every)
     if killer:
         killer.start()
-    last_line, last_print = "", 0.0
-    crashed: set[str] = set()
     try:
-        while True:
-            watch.refresh()
-            elapsed = time.monotonic() - began
-            line = watch.status_line(elapsed, len(killer.kills) if killer else 0)
-            body = line.split("]", 1)[1]
-            if body != last_line or time.monotonic() - last_print > 30:
-                say(line)
-                last_line, last_print = body, time.monotonic()
-            for name in set(stack.dead()) - crashed:
-                crashed.add(name)
-                say(f"[chaos] {name} exited on its own; see {stack.log_dir}/{name}.log")
-            unfinished = watch.unfinished()
-            if not unfinished:
-                break
-            if elapsed > args.timeout:
-                say(f"[chaos] timeout: {len(unfinished)} job(s) unfinished after {elapsed:.0f} s")
-                break
-            if min(watch.quiet_for(v) for v in unfinished) > stall:
-                say(f"[chaos] giving up: no unfinished job moved on for {stall:.0f} s")
-                break
-            time.sleep(POLL_SECONDS)
+        stopped = _wait_for_jobs(stack, watch, killer, began, cap)
     finally:
         if killer:
             killer.stop()
@@ -642,26 +317,66 @@ def run(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
     watch.refresh()
     operations = settled_operations(stack.fake_vertex_url)
     faults = fake_get(stack.fake_vertex_url, "/_fake/faults")
+    calls = fake_get(stack.fake_vertex_url, "/_fake/calls")
+    job_faults, unattributed = faults_by_job(calls, operations, job_tags(watch.docs),
+                                             recorded_blocks(watch.docs))  # fmt: skip
     extra = {"rejected": rejected, "stack_start_seconds": round(stack_seconds, 1),
-             "crashed_components": sorted(crashed), "render": "full" if args.full_render
-             else "light", "restart_errors": killer.errors if killer else []}  # fmt: skip
-    return summarize(args, watch, operations, faults, killer, wall, extra)
+             "crashed_components": sorted(stopped["crashed"]), "stopped_by": stopped["by"],
+             "render": "full" if args.full_render else "light",
+             "restart_errors": killer.errors if killer else []}  # fmt: skip
+    return summarize(args=args, watch=watch, operations=operations, faults=faults,
+                     job_faults=job_faults, unattributed=unattributed,
+                     kills=killer.kills if killer else [], wall_seconds=wall,
+                     extra=extra)  # fmt: skip
 
 
-def print_report(summary: Mapping[str, Any], problems: list[str]) -> None:
-    say(f"[chaos] {summary['jobs']} jobs: {summary['completed']} completed, "
-        f"{len(summary['failed'])} failed, {summary['lost']} lost; "
-        f"{summary['duplicate_billed_operations']} duplicate billed operation(s); "
-        f"{summary['kills']} kill(s); {summary['faults_total']} fault(s); "
-        f"{summary['wall_seconds']:.0f} s")  # fmt: skip
-    for failure in summary["failed"]:
-        say(f"  failed {failure['video_id']} [{failure['stage']}/{failure['code']}]: "
-            f"{failure['reason']}")  # fmt: skip
-    for lost in summary["lost_jobs"]:
-        say(f"  LOST {lost['video_id']}: {lost['diagnosis']}")
-    for dup in summary["duplicates"]:
-        say(f"  DUPLICATE {dup['video_id']} block {dup['block']}: {dup['diagnosis']}")
-    say("[chaos] PASS" if not problems else f"[chaos] FAIL: {'; '.join(problems)}")
+def _wait_for_jobs(
+    stack: Stack, watch: Watch, killer: Killer | None, began: float, cap: float
+) -> dict[str, Any]:
+    """Until every job ended, or every unfinished one is overdue, or the cap: what stopped it."""
+    last_line, last_print = "", 0.0
+    crashed: set[str] = set()
+    while True:
+        watch.refresh()
+        elapsed = time.monotonic() - began
+        line = watch.status_line(elapsed, len(killer.kills) if killer else 0)
+        body = line.split("]", 1)[1]
+        if body != last_line or time.monotonic() - last_print > 30:
+            say(line)
+            last_line, last_print = body, time.monotonic()
+        for name in set(stack.dead()) - crashed:
+            crashed.add(name)
+            say(f"[chaos] {name} exited on its own; see {stack.log_dir}/{name}.log")
+        unfinished = watch.unfinished()
+        if not unfinished:
+            return {"by": "all_ended", "crashed": crashed}
+        if all(watch.is_overdue(v) for v in unfinished):
+            say(f"[chaos] {len(unfinished)} unfinished job(s), all past their designed waits")
+            return {"by": "all_unfinished_overdue", "crashed": crashed}
+        if elapsed > cap:
+            say(f"[chaos] cap of {cap:.0f} s reached: {len(unfinished)} job(s) unfinished")
+            return {"by": "timeout", "crashed": crashed}
+        time.sleep(POLL_SECONDS)
+
+
+def job_tags(docs: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """video_id -> the job tag its theme ends with (see job_requests)."""
+    tags = {}
+    for video_id, doc in docs.items():
+        found = TAG.search(str(doc.get("theme") or ""))
+        if found:
+            tags[video_id] = found[0]
+    return tags
+
+
+def recorded_blocks(docs: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    """Operation name -> block, from what the jobs recorded (finished and pending operations)."""
+    blocks = {}
+    for doc in docs.values():
+        for op in [*(doc.get("video_operations") or []), doc.get("veo_operation") or {}]:
+            if op.get("name") and op.get("block") is not None:
+                blocks[str(op["name"])] = int(op["block"])
+    return blocks
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -683,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         stack.stop()
     problems = verdict(summary)
-    print_report(summary, problems)
+    print_report(summary, problems, say)
     if args.json:
         print(json.dumps(summary, default=str), flush=True)
     return 0 if not problems else 1
