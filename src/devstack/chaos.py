@@ -37,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from devstack.chaos_faults import faults_by_job, job_tag
+from devstack.chaos_faults import faults_by_job, job_tag, rule_violations
 from devstack.chaos_report import print_report, summarize, verdict
 from devstack.chaos_watch import DEFAULT_SLACK_SECONDS, Design, Watch
 from devstack.demo import repo_root
@@ -323,7 +323,8 @@ def run(args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
     extra = {"rejected": rejected, "stack_start_seconds": round(stack_seconds, 1),
              "crashed_components": sorted(stopped["crashed"]), "stopped_by": stopped["by"],
              "render": "full" if args.full_render else "light",
-             "restart_errors": killer.errors if killer else []}  # fmt: skip
+             "restart_errors": killer.errors if killer else [],
+             "rule_violations": rule_violations(calls)}  # fmt: skip
     return summarize(args=args, watch=watch, operations=operations, faults=faults,
                      job_faults=job_faults, unattributed=unattributed,
                      kills=killer.kills if killer else [], wall_seconds=wall,

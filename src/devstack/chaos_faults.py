@@ -113,3 +113,11 @@ def job_fault_summary(faults: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         ),
         "calls": list(faults),
     }
+
+
+def rule_violations(calls: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Requests the fake refused as breaking one of Vertex's rules (its `violations` per call):
+    the product must never send one, faults or not."""
+    return [{"call": c.get("kind"), "model": c.get("model"), "status": c.get("status"),
+             "rules": list(c.get("violations") or [])}
+            for c in calls if c.get("violations")]  # fmt: skip

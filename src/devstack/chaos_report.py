@@ -303,6 +303,9 @@ def verdict(summary: Mapping[str, Any]) -> list[str]:
             problems.append(f"{len(summary[key])} job(s) {what}: {ids}")
     if summary.get("rejected"):
         problems.append(f"{len(summary['rejected'])} job request(s) rejected")
+    if summary.get("rule_violations"):
+        problems.append(f"{len(summary['rule_violations'])} request(s) broke a Vertex rule "
+                        "(the fake's call log)")  # fmt: skip
     return problems
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from devstack.chaos import job_tags, recorded_blocks
-from devstack.chaos_faults import faults_by_job, job_fault_summary, job_tag
+from devstack.chaos_faults import faults_by_job, job_fault_summary, job_tag, rule_violations
 from devstack.chaos_report import rephrase_figures, rule_breaches, summarize, verdict
 from devstack.chaos_watch import Design
 
@@ -216,3 +216,15 @@ def test_the_verdict_fails_a_transient_only_failure_and_passes_a_refused_one() -
     by_id = {j["video_id"]: j for j in summary["job_faults"]}
     assert by_id["ok"]["by_fault"] == {"op_filtered": 1, "latency": 1}
     assert verdict(summary) == ["1 job(s) failed after transient faults only: t"]
+
+
+def test_a_request_that_broke_a_vertex_rule_fails_the_run() -> None:
+    calls = [{**veo_call("a", 5), "status": 400, "violations": ["extension_input_too_long"]},
+             {**veo_call("a", 4), "violations": []}, veo_call("a", 3)]  # fmt: skip
+    found = rule_violations(calls)
+    assert found == [{"call": "predictLongRunning", "model": "veo-3.1-generate-001",
+                      "status": 400, "rules": ["extension_input_too_long"]}]  # fmt: skip
+    summary = run_summary({"ok": {"status": "completed"}}, set(), {})
+    assert verdict(summary) == []
+    summary["rule_violations"] = found
+    assert verdict(summary) == ["1 request(s) broke a Vertex rule (the fake's call log)"]
