@@ -42,6 +42,9 @@ class DemoVideoModel:
             "video_id": step.video_id,
             "block": step.block_index,
             "done_at": (datetime.now(UTC) + timedelta(seconds=self._latency)).isoformat(),
+            # What the request carried, as Vertex's request log would show it (e2e evidence).
+            "reference_image_uris": list(step.reference_image_uris),
+            "prompt": step.prompt,
         }
         if self._inject_failure(step):
             record["error"] = {

@@ -1,18 +1,42 @@
 """Whole jobs through the local stack: functions-framework processes, emulators, Cloud Tasks."""
 
+import json
+import os
 import time
 
 import pytest
+from google.cloud import firestore, storage
 
 from tests.e2e.jobs import check_outputs, submit, wait_for, wait_until_done
 
 pytestmark = pytest.mark.e2e
 
+# WER of the burned subtitles against the script's dialogue: the measured WER plus a margin of
+# 0.05 (2026-12-02, on a loaded machine). espeak-ng and int8 Whisper are deterministic here: the
+# theme-only case gave 0.098 in two runs (another session's and this one), the media tests the
+# same figure in 3 runs each, so the margin is for a Whisper or espeak-ng upgrade, not for noise.
+WER_BOUNDS = {
+    "theme-only": 0.15,  # measured 0.098
+    "character-narrator": 0.09,  # 0.041 (the narrator's track)
+    "anime-music-es": 0.05,  # 0.000
+    "cyberpunk-fr": 0.08,  # 0.031
+    "video-retry": 0.08,  # 0.033
+    "killed-assembler": 0.10,  # 0.045
+    "killed-video": 0.5,  # NOT MEASURED yet: its one run timed out (job stuck, see report)
+}
+
+
+def demo_operation(name: str) -> dict:
+    """The offline video model's record of one operation: what its request carried."""
+    bucket = storage.Client().bucket(os.environ["PIPELINE_BUCKET"])
+    record: dict = json.loads(bucket.blob(f"{name}.json").download_as_bytes())
+    return record
+
 
 def test_theme_only(local_stack, artifacts_dir):
     video_id = submit(local_stack, theme="The secret life of octopuses")
     doc = wait_until_done(video_id)
-    report = check_outputs(doc, artifacts_dir / "e2e-theme-only")
+    report = check_outputs(doc, artifacts_dir / "e2e-theme-only", WER_BOUNDS["theme-only"])
     assert doc["provider"] == "demo-offline" and doc["language"] == "en"
     assert doc["attempts"] == {"script": 1, "video": 1, "assemble": 1}
     assert report["duration"] == pytest.approx(64, abs=0.5)
@@ -28,21 +52,34 @@ def test_with_character_and_narrator(local_stack, artifacts_dir):
     )
     doc = wait_until_done(video_id)
     # The subtitles are Whisper's reading of the narrator's track: the script's lines.
-    check_outputs(doc, artifacts_dir / "e2e-character-narrator")
-    assert doc["character_id"] == "nova" and doc["voice"] == "Puck"
+    out = artifacts_dir / "e2e-character-narrator"
+    check_outputs(doc, out, WER_BOUNDS["character-narrator"])
+    character = firestore.Client().collection("characters").document("nova").get().to_dict()
+    assert character
+    # The character's description (stored, not in the request) reached every block's visual.
+    script = json.loads((out / "script.json").read_text(encoding="utf-8"))
+    assert all(character["description"] in block["visual"] for block in script["blocks"])
+    # Its reference image went with the opening clip's request. (The Google adapter leaves it
+    # out of extensions, which Vertex refuses with a video: test_chaos checks the Veo calls.)
+    requests = [demo_operation(op["name"]) for op in doc["video_operations"]]
+    assert requests[0]["reference_image_uris"] == [character["reference_image_uri"]]
+    assert character["description"] in requests[0]["prompt"]
+    # Narrated: the narrator read each block's line, Veo was asked for ambience only.
     assert doc["narration"] == {
         "voice": "Puck", "narrator": "espeak", "lines": doc["total_blocks"],
         "sped_up": doc["narration"]["sped_up"],
     }  # fmt: skip
-    assert all(op.get("block") is not None for op in doc["video_operations"])
+    assert all(block["dialogue"] not in r["prompt"] for block, r in
+               zip(script["blocks"], requests, strict=True))  # fmt: skip
 
 
 def test_style_music_and_spanish(local_stack, artifacts_dir):
     video_id = submit(local_stack, theme="Los secretos de los volcanes", style="anime",
                       language="es", music="calm", target_seconds=71)
     doc = wait_until_done(video_id)
-    report = check_outputs(doc, artifacts_dir / "e2e-anime-music-es")
-    assert doc["music"] == "calm" and doc["block_count"] == 10
+    # check_outputs hears the music between the lines and sees the anime palette.
+    report = check_outputs(doc, artifacts_dir / "e2e-anime-music-es", WER_BOUNDS["anime-music-es"])
+    assert doc["block_count"] == 10 and sum(report["looks"]["band"]) >= 400
     assert report["duration"] == pytest.approx(71, abs=0.5)
 
 
@@ -50,10 +87,9 @@ def test_french_cyberpunk_with_music(local_stack, artifacts_dir):
     video_id = submit(local_stack, theme="Les secrets des volcans", style="cyberpunk",
                       language="fr", music="upbeat")
     doc = wait_until_done(video_id)
-    # The offline French voice is espeak-ng "fr+m2" with lines chosen for it (demo_script):
-    # measured WER 0.03, where plain "fr" gave 0.6-0.75.
-    check_outputs(doc, artifacts_dir / "e2e-cyberpunk-fr")
-    assert doc["language"] == "fr"
+    # The offline French voice is espeak-ng "fr+m2" with lines chosen for it (demo_script).
+    report = check_outputs(doc, artifacts_dir / "e2e-cyberpunk-fr", WER_BOUNDS["cyberpunk-fr"])
+    assert not report["looks"]["letterboxed"]  # and purple: see evidence.REFERENCE_BAND
 
 
 def test_video_model_failure_is_retried_then_succeeds(local_stack, artifacts_dir):
@@ -65,7 +101,7 @@ def test_video_model_failure_is_retried_then_succeeds(local_stack, artifacts_dir
     finally:
         local_stack.stop_function("video_agent")
         local_stack.start_function("video_agent")
-    check_outputs(doc, artifacts_dir / "e2e-video-retry")
+    check_outputs(doc, artifacts_dir / "e2e-video-retry", WER_BOUNDS["video-retry"])
     assert doc["attempts"]["video"] == 2
     billed_blocks = [op["block"] for op in doc["video_operations"]]
     assert billed_blocks == list(range(doc["total_blocks"]))  # nothing paid for twice
@@ -79,11 +115,10 @@ def test_killed_assembler_is_recovered_by_the_monitor(local_stack, artifacts_dir
     local_stack.stop_function("assembler")  # SIGKILL mid-assembly
     local_stack.start_function("assembler")
     doc = wait_until_done(video_id)
-    check_outputs(doc, artifacts_dir / "e2e-killed-assembler")
+    check_outputs(doc, artifacts_dir / "e2e-killed-assembler", WER_BOUNDS["killed-assembler"])
     assert doc["attempts"]["assemble"] == 2
 
 
-@pytest.mark.slow
 def test_killed_video_agent_resumes_without_rebilling(local_stack, artifacts_dir):
     video_id = submit(local_stack, theme="The life of a honeybee")
     wait_for(video_id, lambda d: d.get("completed_blocks", 0) >= 3, timeout=300)
@@ -91,7 +126,7 @@ def test_killed_video_agent_resumes_without_rebilling(local_stack, artifacts_dir
     time.sleep(3)
     local_stack.start_function("video_agent")
     doc = wait_until_done(video_id)
-    check_outputs(doc, artifacts_dir / "e2e-killed-video")
+    check_outputs(doc, artifacts_dir / "e2e-killed-video", WER_BOUNDS["killed-video"])
     blocks = [op["block"] for op in doc["video_operations"]]
     assert blocks == list(range(doc["total_blocks"]))
     assert doc["cost"]["billed_seconds"] == 64
