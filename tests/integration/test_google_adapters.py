@@ -240,7 +240,9 @@ def test_narration_is_gemini_tts_with_the_chosen_voice(fake: FakeVertex, tmp_pat
         assert handle.getframerate() == 24000
         assert 2 < handle.getnframes() / 24000 < 10
     [call] = fake.calls()
-    assert call["path"] == f"{MODELS}/gemini-2.5-flash-preview-tts:generateContent"
+    # Vertex's Gemini TTS id, served from the global location (decision 0011)
+    global_models = MODELS.replace(f"/locations/{LOCATION}/", "/locations/global/")
+    assert call["path"] == f"{global_models}/gemini-2.5-flash-tts:generateContent"
     config = call["body"]["generationConfig"]
     assert config["responseModalities"] == ["AUDIO"]
     prebuilt = config["speechConfig"]["voiceConfig"]["prebuiltVoiceConfig"]
@@ -378,7 +380,7 @@ def test_veo_filtered_operation(fake: FakeVertex) -> None:
                   "reasons": ["Prompt mentions a minor."]}])  # fmt: skip
     status = wait_done(model, model.submit(step("v3", 0)))[-1]
     assert status.filtered and status.video_uri is None
-    assert status.error_code == "content_filtered"
+    assert status.error_code == "content_filtered.other"  # no support code in the reason
     assert status.error_message and "Prompt mentions a minor." in status.error_message
 
 
