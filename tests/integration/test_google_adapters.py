@@ -47,6 +47,7 @@ pytestmark = pytest.mark.integration
 
 PROJECT, LOCATION = "test-project", "us-central1"
 MODELS = f"/v1beta1/projects/{PROJECT}/locations/{LOCATION}/publishers/google/models"
+GLOBAL_MODELS = f"/v1beta1/projects/{PROJECT}/locations/global/publishers/google/models"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NOVA = Character(
     character_id="nova", name="Nova", description="a curious explorer in a teal jacket"
@@ -120,7 +121,7 @@ def test_script_in_french_with_character(fake: FakeVertex) -> None:
     assert script.character_name == "Nova"
     assert [b.index for b in script.blocks] == list(range(10))
     [call] = fake.calls()
-    assert call["path"] == f"{MODELS}/gemini-2.5-flash:generateContent"
+    assert call["path"] == f"{GLOBAL_MODELS}/gemini-3.5-flash:generateContent"  # decision 0011
     prompt = prompt_of(call)
     assert "MAIN CHARACTER: Nova - a curious explorer in a teal jacket" in prompt
     assert "fr (French)" in prompt and "exactly 10" in prompt and "anime" in prompt
@@ -217,7 +218,7 @@ def test_character_image_is_a_vertical_png(fake: FakeVertex, tmp_path: Path) -> 
     info = probe(path)
     assert (info.width, info.height, info.video_codec) == (720, 1280, "png")
     [call] = fake.calls()
-    assert call["path"] == f"{MODELS}/gemini-2.5-flash-image:generateContent"
+    assert call["path"] == f"{GLOBAL_MODELS}/gemini-3.1-flash-image:generateContent"
     config = call["body"]["generationConfig"]
     assert config["responseModalities"] == ["IMAGE"]
     assert config["imageConfig"]["aspectRatio"] == "9:16"
@@ -241,8 +242,7 @@ def test_narration_is_gemini_tts_with_the_chosen_voice(fake: FakeVertex, tmp_pat
         assert 2 < handle.getnframes() / 24000 < 10
     [call] = fake.calls()
     # Vertex's Gemini TTS id, served from the global location (decision 0011)
-    global_models = MODELS.replace(f"/locations/{LOCATION}/", "/locations/global/")
-    assert call["path"] == f"{global_models}/gemini-2.5-flash-tts:generateContent"
+    assert call["path"] == f"{GLOBAL_MODELS}/gemini-2.5-flash-tts:generateContent"
     config = call["body"]["generationConfig"]
     assert config["responseModalities"] == ["AUDIO"]
     prebuilt = config["speechConfig"]["voiceConfig"]["prebuiltVoiceConfig"]

@@ -141,7 +141,7 @@ class GeminiScriptWriter(GenaiAdapter):
         from google.genai import types
 
         prompt = rephrase_prompt(block, language, style, reason_code)
-        config = types.GenerateContentConfig(temperature=0.4, max_output_tokens=400)
+        config = types.GenerateContentConfig(max_output_tokens=400)
         response = call_api(
             f"Gemini {self.model} rephrase",
             lambda: self.client.models.generate_content(
