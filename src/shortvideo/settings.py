@@ -40,17 +40,18 @@ class Settings(BaseModel):
     provider: str = Field("", alias="PIPELINE_PROVIDER")
     vertex_project: str | None = Field(None, alias="VERTEX_PROJECT")
     vertex_location: str = Field("us-central1", alias="VERTEX_LOCATION")
-    # Model ids as Vertex lists them (decision 0011): the Gemini 2.5 text and image models were
-    # discontinued in October 2026; "gemini-2.5-flash-preview-tts" is a Gemini Developer API id.
-    gemini_model: str = Field("gemini-3.5-flash", alias="GEMINI_MODEL")
+    # Model ids as Vertex lists them (decision 0011, which says what a live check must confirm:
+    # the Gemini 2.5 text and image models may be discontinued). The TTS id is Vertex's, not the
+    # Gemini Developer API's "gemini-2.5-flash-preview-tts".
+    gemini_model: str = Field("gemini-2.5-flash", alias="GEMINI_MODEL")
     veo_model: str = Field("veo-3.1-generate-001", alias="VEO_MODEL")
-    image_model: str = Field("gemini-3.1-flash-image", alias="IMAGE_MODEL")
+    image_model: str = Field("gemini-2.5-flash-image", alias="IMAGE_MODEL")
     tts_model: str = Field("gemini-2.5-flash-tts", alias="TTS_MODEL")
-    # Each model's Vertex location; empty means VERTEX_LOCATION. Gemini 3 models and Gemini TTS
-    # are served from `global` (Veo from the regions), so those default there (decision 0011).
-    gemini_location: str = Field("global", alias="GEMINI_LOCATION")
+    # Each model's Vertex location; empty means VERTEX_LOCATION. Gemini TTS is served from
+    # `global` and the us/eu multi-regions (newer TTS models only there): TTS defaults to global.
+    gemini_location: str = Field("", alias="GEMINI_LOCATION")
     veo_location: str = Field("", alias="VEO_LOCATION")
-    image_location: str = Field("global", alias="IMAGE_LOCATION")
+    image_location: str = Field("", alias="IMAGE_LOCATION")
     tts_location: str = Field("global", alias="TTS_LOCATION")
     # Only for tests and local runs: the base URL of a fake Vertex AI REST API (no ADC then).
     vertex_base_url: str | None = Field(None, alias="VERTEX_API_BASE_URL")

@@ -102,7 +102,7 @@ def test_google_fake_provider_runs_a_job_on_the_google_adapters(google_fake_stac
     assert sorted(op["block"] for op in billed) == list(range(doc["total_blocks"]))
     calls = fake_get(stack.fake_vertex_url, "/_fake/calls")
     models = {(c["kind"], c["model"]) for c in calls}
-    assert ("generateContent", "gemini-3.5-flash") in models
+    assert ("generateContent", "gemini-2.5-flash") in models
     assert ("predictLongRunning", "veo-3.1-generate-001") in models
     first = next(c for c in calls if c["kind"] == "predictLongRunning")
     assert first["body"]["instances"][0]["referenceImages"]  # Nova's card went to Veo

@@ -121,7 +121,7 @@ def test_script_in_french_with_character(fake: FakeVertex) -> None:
     assert script.character_name == "Nova"
     assert [b.index for b in script.blocks] == list(range(10))
     [call] = fake.calls()
-    assert call["path"] == f"{GLOBAL_MODELS}/gemini-3.5-flash:generateContent"  # decision 0011
+    assert call["path"] == f"{MODELS}/gemini-2.5-flash:generateContent"
     prompt = prompt_of(call)
     assert "MAIN CHARACTER: Nova - a curious explorer in a teal jacket" in prompt
     assert "fr (French)" in prompt and "exactly 10" in prompt and "anime" in prompt
@@ -218,7 +218,7 @@ def test_character_image_is_a_vertical_png(fake: FakeVertex, tmp_path: Path) -> 
     info = probe(path)
     assert (info.width, info.height, info.video_codec) == (720, 1280, "png")
     [call] = fake.calls()
-    assert call["path"] == f"{GLOBAL_MODELS}/gemini-3.1-flash-image:generateContent"
+    assert call["path"] == f"{MODELS}/gemini-2.5-flash-image:generateContent"
     config = call["body"]["generationConfig"]
     assert config["responseModalities"] == ["IMAGE"]
     assert config["imageConfig"]["aspectRatio"] == "9:16"

@@ -135,8 +135,8 @@ def test_gemini_rephrases_a_refused_visual(fake: FakeVertex) -> None:
     rephrased = writer.rephrase_visual(block, Language.FR, Style.ANIME, "content_filtered.child")
     assert rephrased == "A calm garden, adults only."
     [call] = fake.calls()
-    assert call["path"].endswith("/locations/global/publishers/google/models/"
-                                 "gemini-3.5-flash:generateContent")  # fmt: skip
+    assert call["path"].endswith(f"/locations/{LOCATION}/publishers/google/models/"
+                                 "gemini-2.5-flash:generateContent")  # fmt: skip
     prompt = call["body"]["contents"][0]["parts"][0]["text"]
     assert block.visual in prompt and block.dialogue in prompt
     assert "content_filtered.child" in prompt and "children" in prompt and "French" in prompt
@@ -159,11 +159,10 @@ def test_each_adapter_calls_its_model_in_its_own_location(fake: FakeVertex, tmp_
     ]  # fmt: skip
 
 
-def test_locations_default_to_global_except_veo(fake: FakeVertex) -> None:
+def test_locations_default_to_vertex_location_except_tts(fake: FakeVertex) -> None:
     plain = settings(fake)
     assert [plain.location_for(k) for k in ("gemini", "veo", "image", "tts")] == [
-        "global", LOCATION, "global", "global"
+        LOCATION, LOCATION, LOCATION, "global"
     ]  # fmt: skip
-    assert settings(fake, GEMINI_LOCATION="").location_for("gemini") == LOCATION
     moved = settings(fake, TTS_LOCATION="us-central1")
     assert GeminiNarrator(moved).location == "us-central1"

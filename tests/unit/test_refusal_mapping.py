@@ -34,7 +34,8 @@ def client_error(code: int, message: str, status: str = "INVALID_ARGUMENT") -> E
         ("64151117", "video_safety"), ("62263041", "dangerous"), ("22137204", "hate"),
         ("42876398", "other"), ("60599140", "prohibited"), ("35561575", "third_party"),
         ("43188360", "sexual"), ("78610348", "toxic"), ("56562880", "violence"),
-        ("32635315", "vulgar"), ("11111111, 61493863", "violence"),  # the first KNOWN code
+        ("32635315", "vulgar"), ("39322892", "person"),
+        ("11111111, 61493863", "violence"),  # the first KNOWN code
     ],
 )  # fmt: skip
 def test_a_sync_400_refusal_is_content_filtered_with_its_category(codes, category):
@@ -125,20 +126,20 @@ TEXT = types.Part(text="Here is your character.")
 )
 def test_image_refusals_are_content_filtered(finish, harms, code):
     with pytest.raises(ContentFiltered) as caught:
-        _image_bytes(gemini(finish, [TEXT], harms), "gemini-3.1-flash-image")
+        _image_bytes(gemini(finish, [TEXT], harms), "gemini-2.5-flash-image")
     assert caught.value.code == code and not caught.value.retryable
 
 
 @pytest.mark.parametrize("finish", ["NO_IMAGE", "MAX_TOKENS", "STOP"])
 def test_no_image_for_another_reason_is_a_retryable_provider_error(finish):
     with pytest.raises(ProviderError) as caught:
-        _image_bytes(gemini(finish, [TEXT]), "gemini-3.1-flash-image")
+        _image_bytes(gemini(finish, [TEXT]), "gemini-2.5-flash-image")
     assert type(caught.value) is ProviderError and caught.value.retryable
     assert finish in caught.value.message and "Here is your character." in caught.value.message
 
 
 def test_a_text_part_before_the_image_is_fine():
-    assert _image_bytes(gemini("STOP", [TEXT, IMAGE]), "gemini-3.1-flash-image") == PNG
+    assert _image_bytes(gemini("STOP", [TEXT, IMAGE]), "gemini-2.5-flash-image") == PNG
 
 
 @pytest.mark.parametrize(
@@ -149,7 +150,7 @@ def test_a_text_part_before_the_image_is_fine():
 def test_the_script_writer_refusals_are_content_filtered_even_after_some_text(finish, harms, code):
     response = gemini(finish, [types.Part(text='{"title": "x", "blo')], harms)
     with pytest.raises(ContentFiltered) as caught:
-        _response_text(response, "gemini-3.5-flash", "the script prompt")
+        _response_text(response, "gemini-2.5-flash", "the script prompt")
     assert caught.value.code == code
 
 
@@ -160,7 +161,7 @@ def test_a_blocked_prompt_is_content_filtered():
         )
     )
     with pytest.raises(ContentFiltered) as caught:
-        _response_text(response, "gemini-3.5-flash", "the script prompt")
+        _response_text(response, "gemini-2.5-flash", "the script prompt")
     assert caught.value.code == "content_filtered.prohibited"
 
 

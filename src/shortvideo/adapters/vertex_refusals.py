@@ -31,6 +31,8 @@ SUPPORT_CODE_CATEGORIES: dict[str, str] = {
     "78610348": "toxic",
     "61493863": "violence", "56562880": "violence",
     "32635315": "vulgar",
+    # Person/face: in the Imagen table and seen in Vertex answers, not in Veo's current table.
+    "39322892": "person",
 }  # fmt: skip
 # What to tell a creator per category (the dashboard translates by the reason code).
 CATEGORY_HINTS: dict[str, str] = {
