@@ -6,6 +6,7 @@ import copy
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,7 @@ class MemoryJobStore:
 class MemoryCreatorStore:
     def __init__(self) -> None:
         self.creators: dict[str, Creator] = {}
+        self.deleted: dict[str, datetime] = {}
         self.lookups = 0
 
     def add_creator(self, creator: Creator) -> None:
@@ -85,10 +87,16 @@ class MemoryCreatorStore:
             raise CreatorExists(f"creator {creator.creator_id!r} exists", field="creator_id")
         self.creators[creator.creator_id] = creator
 
+    def delete_creator(self, creator_id: str, now: datetime) -> bool:
+        if creator_id not in self.creators or creator_id in self.deleted:
+            return False
+        self.deleted[creator_id] = now  # a tombstone: the id stays taken
+        return True
+
     def find_by_token_hash(self, token_sha256: str) -> Creator | None:
         self.lookups += 1
         for creator in self.creators.values():
-            if creator.token_sha256 == token_sha256:
+            if creator.token_sha256 == token_sha256 and creator.creator_id not in self.deleted:
                 return creator
         return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -50,7 +51,14 @@ class CreatorStore(Protocol):
         """Store a new creator; CreatorExists when the id is taken."""
         ...
 
-    def find_by_token_hash(self, token_sha256: str) -> Creator | None: ...
+    def delete_creator(self, creator_id: str, now: datetime) -> bool:
+        """Revoke the creator's token at once and keep its id taken for ever (a tombstone);
+        False when there is no such creator."""
+        ...
+
+    def find_by_token_hash(self, token_sha256: str) -> Creator | None:
+        """The live creator whose token has this SHA-256 (never a deleted one)."""
+        ...
 
 
 class BlobStore(Protocol):

@@ -20,7 +20,7 @@ def create_app(services: Services, authenticator: TokenAuthenticator | None = No
     )
     install_error_handlers(app)
     auth = authenticator or TokenAuthenticator(
-        services.creators, services.settings.api_token_cache_seconds
+        services.creators, services.settings.api_token_secret
     )
     app.include_router(videos_router(services, bearer_dependency(auth)))
 
