@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from shortvideo.errors import (
+    BUDGET_REFUSAL,
     BudgetExceeded,
     CreatorExists,
     MediaError,
@@ -36,7 +37,7 @@ class MemoryJobStore:
         if charge is not None:
             reserved = self.budgets.get(charge.month, 0.0)
             if charge.budget_usd and reserved + charge.amount_usd > charge.budget_usd:
-                raise BudgetExceeded("monthly budget exceeded", field="budget")
+                raise BudgetExceeded(BUDGET_REFUSAL, field="budget")
             self.budgets[charge.month] = reserved + charge.amount_usd
         self.jobs[doc["video_id"]] = copy.deepcopy(doc)
 

@@ -16,10 +16,8 @@ class PipelineError(Exception):
         self.field = field
 
     def to_json(self) -> dict[str, object]:
-        body: dict[str, object] = {"code": self.code, "message": self.message}
-        if self.field:
-            body["field"] = self.field
-        return {"error": body}
+        # `field` is always present (null when no one field is at fault): one schema for all.
+        return {"error": {"code": self.code, "message": self.message, "field": self.field or None}}
 
 
 class InvalidRequest(PipelineError):
@@ -131,6 +129,9 @@ class Throttled(PipelineError):
 class CostCeilingExceeded(InvalidRequest):
     code = "cost_ceiling_exceeded"
     http_status = 422
+
+
+BUDGET_REFUSAL = "the service is at capacity for this month: please try again next month"
 
 
 class BudgetExceeded(PipelineError):

@@ -21,8 +21,17 @@ _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 Dispatch = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
 
+# The functions answer JSON to machines only: never sniffed, never cached.
+_RESPONSE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+
+
 def json_response(status: int, body: dict[str, Any]) -> flask.Response:
-    return flask.Response(json.dumps(body, default=str), status=status, mimetype="application/json")
+    return flask.Response(
+        json.dumps(body, default=str),
+        status=status,
+        mimetype="application/json",
+        headers=_RESPONSE_HEADERS,
+    )
 
 
 def read_json_object(request: flask.Request, *, allow_empty: bool = False) -> dict[str, Any]:
@@ -97,5 +106,7 @@ def serve(
     except Exception:
         # A stack trace goes to the log, never to the caller; 500 makes Cloud Tasks retry.
         log.exception("request_crashed")
-        return json_response(500, {"error": {"code": "internal", "message": "internal error"}})
+        return json_response(
+            500, {"error": {"code": "internal", "message": "internal error", "field": None}}
+        )
     return json_response(status, body)

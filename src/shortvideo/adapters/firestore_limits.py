@@ -8,7 +8,8 @@ from typing import Any
 from google.cloud import firestore
 
 from shortvideo import metering
-from shortvideo.errors import BudgetExceeded
+from shortvideo.errors import BUDGET_REFUSAL, BudgetExceeded
+from shortvideo.logs import get_logger
 
 RATE_LIMITS = "rate_limits"
 BUDGETS = "budgets"
@@ -60,12 +61,15 @@ def reserve_budget(
     total = _number(result.transform_results[0]) if result.transform_results else amount_usd
     if budget_usd > 0 and total > budget_usd + 1e-9:
         release_budget(client, month, amount_usd)
-        raise BudgetExceeded(
-            f"the monthly video budget of ${budget_usd:.2f} would be exceeded: "
-            f"${total - amount_usd:.2f} already committed in {month}, "
-            f"this video needs ${amount_usd:.2f}",
-            field="budget",
+        # The amounts are the operator's business (the log), not any creator's.
+        get_logger(component="budget").warning(
+            "monthly_budget_refused",
+            month=month,
+            committed_usd=round(total - amount_usd, 2),
+            requested_usd=amount_usd,
+            budget_usd=budget_usd,
         )
+        raise BudgetExceeded(BUDGET_REFUSAL, field="budget")
 
 
 def release_budget(client: firestore.Client, month: str, amount_usd: float) -> None:

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from shortvideo.api.edge import SECURITY_HEADERS
 from shortvideo.errors import PipelineError, Unauthorized
 from shortvideo.logs import get_logger
 
@@ -23,10 +24,7 @@ def api_status(exc: PipelineError) -> int:
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if field:
-        body["field"] = field
-    return {"error": body}
+    return {"error": {"code": code, "message": message, "field": field or None}}
 
 
 async def _pipeline_error(request: Request, exc: Exception) -> JSONResponse:
@@ -66,7 +64,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 async def _crash(request: Request, exc: Exception) -> JSONResponse:
     # The stack trace goes to the log, never to the caller.
     get_logger(path=request.url.path, method=request.method).exception("request_crashed")
-    return JSONResponse(error_body("internal", "internal error"), status_code=500)
+    # Starlette answers this from outside the middleware stack: add the edge's headers here.
+    return JSONResponse(
+        error_body("internal", "internal error"), status_code=500, headers=SECURITY_HEADERS
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
