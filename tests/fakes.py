@@ -18,7 +18,7 @@ from shortvideo.errors import (
     QuotaExceeded,
     UnknownJob,
 )
-from shortvideo.models import Character, Creator, JobDoc, Script
+from shortvideo.models import Character, Creator, JobDoc, Script, Status
 from shortvideo.ports import BudgetCharge, Mutation, OperationStatus, ScriptBrief, VideoStep
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services
@@ -66,6 +66,16 @@ class MemoryJobStore:
         if fields is not None:  # like a Firestore projection: absent fields stay absent
             mine = [{k: d[k] for k in fields if k in d} for d in mine]
         return [copy.deepcopy(d) for d in mine[:limit]]
+
+    def count_running_jobs(self, created_by: str) -> int:
+        return sum(
+            1
+            for d in self.jobs.values()
+            if d.get("created_by") == created_by and not Status(d["status"]).terminal
+        )
+
+    def release_budget(self, month: str, amount_usd: float) -> None:
+        self.budgets[month] = self.budgets.get(month, 0.0) - amount_usd
 
     def get_character(self, character_id: str) -> Character | None:
         return self.characters.get(character_id)
@@ -159,8 +169,9 @@ class WindowRateLimiter:
 
     granted: dict[str, int] = field(default_factory=dict)
 
-    def acquire(self, key: str, per_minute: int) -> float:
-        if per_minute and self.granted.get(key, 0) >= per_minute:
+    def acquire(self, key: str, per_minute: int, *, per_hour: int = 0) -> float:
+        limits = [n for n in (per_minute, per_hour) if n > 0]
+        if limits and self.granted.get(key, 0) >= min(limits):
             return 30.0
         self.granted[key] = self.granted.get(key, 0) + 1
         return 0.0

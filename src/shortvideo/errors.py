@@ -144,3 +144,28 @@ class CostCeilingReached(PipelineError):
 
     code = "cost_ceiling_reached"
     retryable = False
+
+
+class RateLimited(PipelineError):
+    """A creator's request rate is over its limit; the answer says when to come back."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after_seconds: float) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class TooManyRunningJobs(PipelineError):
+    """The creator already has as many unfinished videos as allowed."""
+
+    code = "too_many_running_jobs"
+    http_status = 429
+
+
+class NotCancellable(PipelineError):
+    """The job is already finished (completed, failed or cancelled)."""
+
+    code = "not_cancellable"
+    http_status = 409

@@ -20,7 +20,8 @@ SECRET = LOCAL_TOKEN_SECRET  # memory_services' settings use the local default
 
 @pytest.fixture
 def svc(tmp_path):
-    services = memory_services(tmp_path)
+    # Per-creator limits have their own tests (test_api_limits); here they are off.
+    services = memory_services(tmp_path, MAX_RUNNING_JOBS_PER_CREATOR="0")
     services._lazy["video"] = ScriptedVideoModel(services.blobs)
     services.blobs.upload_bytes("music/calm.mp3", b"mp3", "audio/mpeg")
     return services

@@ -14,17 +14,21 @@ from shortvideo.logs import get_logger
 RATE_LIMITS = "rate_limits"
 BUDGETS = "budgets"
 WINDOW = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
 
 
 class FirestoreRateLimiter:
-    """All video agents share one window, so the limit holds across instances."""
+    """Sliding windows on one document per key, so a limit holds across all instances."""
 
     def __init__(self, client: firestore.Client) -> None:
         self._client = client
 
-    def acquire(self, key: str, per_minute: int) -> float:
-        if per_minute <= 0:
+    def acquire(self, key: str, per_minute: int, *, per_hour: int = 0) -> float:
+        """Take one slot if both windows have room (in one transaction); else seconds to wait."""
+        if per_minute <= 0 and per_hour <= 0:
             return 0.0
+        windows = [(n, w) for n, w in ((per_minute, WINDOW), (per_hour, HOUR)) if n > 0]
+        longest = max(w for _, w in windows)
         ref = self._client.collection(RATE_LIMITS).document(key)
         with metering.firestore_call() as counts:
 
@@ -34,9 +38,14 @@ class FirestoreRateLimiter:
                 counts["reads"] += 1
                 snapshot = ref.get(transaction=transaction)
                 data: dict[str, Any] = (snapshot.to_dict() or {}) if snapshot.exists else {}
-                recent = sorted(t for t in data.get("recent", []) if t > now - WINDOW)
-                if len(recent) >= per_minute:
-                    return float((recent[0] + WINDOW - now).total_seconds()) + 0.05
+                recent = sorted(t for t in data.get("recent", []) if t > now - longest)
+                waits = []
+                for limit, window in windows:
+                    inside = [t for t in recent if t > now - window]
+                    if len(inside) >= limit:  # the slot frees when the oldest counted one leaves
+                        waits.append((inside[-limit] + window - now).total_seconds() + 0.05)
+                if waits:
+                    return float(max(waits))
                 transaction.set(ref, {"recent": [*recent, now], "per_minute": per_minute})
                 return 0.0
 

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from shortvideo.api.auth import TokenAuthenticator, bearer_dependency
 from shortvideo.api.edge import install_edge
 from shortvideo.api.errors import install_error_handlers
+from shortvideo.api.openapi import install_openapi
 from shortvideo.api.videos import videos_router
 from shortvideo.wiring import Services
 
@@ -26,6 +27,7 @@ def create_app(services: Services, authenticator: TokenAuthenticator | None = No
     )
     install_error_handlers(app)
     install_edge(app, services.settings.cors_allowed_origins)
+    install_openapi(app)
     auth = authenticator or TokenAuthenticator(
         services.creators, services.settings.api_token_secret
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from shortvideo.api.edge import SECURITY_HEADERS
-from shortvideo.errors import PipelineError, Unauthorized
+from shortvideo.errors import PipelineError, RateLimited, Unauthorized
 from shortvideo.logs import get_logger
 
 _LOCATIONS = ("body", "query", "path", "header")
@@ -35,7 +36,11 @@ async def _pipeline_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("request_failed", code=exc.code, message=exc.message)
     else:
         log.info("request_rejected", code=exc.code, field=exc.field, status=status)
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    headers: dict[str, str] | None = None
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after_seconds)))}
     return JSONResponse(exc.to_json(), status_code=status, headers=headers)
 
 
