@@ -45,7 +45,8 @@ def test_the_demo_writer_takes_any_valid_theme_and_keeps_its_start(tmp_path, lan
     video_id = intake.create_job(svc, {"theme": theme, "language": language})["video_id"]
     assert handle_script(svc, video_id) == {"outcome": "done"}
     doc = svc.jobs.get_job(video_id)
-    script = Script.model_validate_json(svc.blobs.download_bytes(svc.blobs.name_from_uri(doc["script_file"])))
+    raw = svc.blobs.download_bytes(svc.blobs.name_from_uri(doc["script_file"]))
+    script = Script.model_validate_json(raw)
     assert script.title.startswith(theme.split()[0][:20])
     assert len(script.title) <= 80
     assert all(len(block.dialogue) <= 400 for block in script.blocks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shortvideo import metering
@@ -15,6 +16,7 @@ RATE_LIMITS = "rate_limits"
 BUDGETS = "budgets"
 WINDOW = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
+CONTENDED_WAIT_SECONDS = 1.0
 
 
 class FirestoreRateLimiter:
@@ -49,7 +51,12 @@ class FirestoreRateLimiter:
                 transaction.set(ref, {"recent": [*recent, now], "per_minute": per_minute})
                 return 0.0
 
-            wait: float = take(self._client.transaction())
+            try:
+                wait: float = take(self._client.transaction())
+            except (gexc.Aborted, ValueError):
+                # The client gave up after its retries ("Failed to commit transaction"): the
+                # key is hammered right now. Not granted, and not a 500: come back shortly.
+                return CONTENDED_WAIT_SECONDS
             if wait == 0.0:  # granted: the window was written
                 counts["writes"] += 1
         return wait
