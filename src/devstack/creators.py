@@ -42,7 +42,8 @@ def add_creator(
         name,
         datetime.now(UTC),
         creator_id=creator_id,
-        token_secret=settings_from(env).api_token_secret,
+        # The API process sees os.environ under the stack's variables: sign as it will check.
+        token_secret=settings_from({**os.environ, **env}).api_token_secret,
     )
 
 

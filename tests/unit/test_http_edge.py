@@ -46,6 +46,8 @@ def test_functions_refuse_a_deeply_nested_body_with_400_naming_body(name, body):
     response = app.post("/", data=body, content_type="application/json")
     assert response.status_code == 400, response.get_data(as_text=True)
     assert response.get_json()["error"]["field"] == "body"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_nesting_depth_ignores_brackets_inside_strings():
