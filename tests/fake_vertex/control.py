@@ -165,3 +165,23 @@ def _choice(settings: dict[str, Any], key: str, allowed: tuple[str, ...], curren
     if settings[key] not in allowed:
         raise ValueError(f"{key} must be one of {allowed}")
     return str(settings[key])
+
+
+def stripped(kind: str, result: dict[str, Any]) -> dict[str, Any]:
+    """A 200 answer without the fields a client needs."""
+    if kind == "generateContent":
+        return {"candidates": [{"content": {"role": "model"}}]}
+    if kind == "predictLongRunning":
+        return {}
+    return {"name": result.get("name"), "done": True}
+
+
+def default_message(status: int, route: dict[str, str]) -> str:
+    if status == 429:
+        return (
+            "Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model"
+            f" with base model: {route['model']}. Please submit a quota increase request."
+        )
+    if status >= 500:
+        return "The service is currently unavailable." if status == 503 else "Internal error."
+    return "Request contains an invalid argument."

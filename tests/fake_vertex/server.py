@@ -61,11 +61,9 @@ own storageUri prefix before it submits again (decision 0001).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
-import signal
 import tempfile
 import threading
 import time
@@ -81,8 +79,9 @@ from tests.fake_vertex.control import (
     FAULTS_BY_KIND,
     KINDS,
     RANDOM_FAULTS,
-    RENDER_MODES,
     Control,
+    default_message,
+    stripped,
 )
 from tests.fake_vertex.gemini import generate_content
 from tests.fake_vertex.veo import Operation, Veo
@@ -274,7 +273,7 @@ class FakeVertex:
             raise ApiError(unknown.status, unknown.message)
         if behaviour.get("status"):
             status = int(behaviour["status"])
-            raise ApiError(status, behaviour.get("message") or _default_message(status, route))
+            raise ApiError(status, behaviour.get("message") or default_message(status, route))
         if "_unreadable" in body:
             raise ApiError(400, "Invalid JSON payload received.")
         if kind == "generateContent":
@@ -286,7 +285,7 @@ class FakeVertex:
         if behaviour.get("malformed") == "invalid_json":
             return 200, b'{"name": "projects/broken", "done": tru'
         if behaviour.get("malformed") == "missing_fields":
-            result = _strip(kind, result)
+            result = stripped(kind, result)
         return 200, json.dumps(result).encode()
 
     # -- GCS emulator ----------------------------------------------------------------------
@@ -312,62 +311,7 @@ def _storage_client() -> Any:
     )
 
 
-def _strip(kind: str, result: dict[str, Any]) -> dict[str, Any]:
-    """A 200 answer without the fields a client needs."""
-    if kind == "generateContent":
-        return {"candidates": [{"content": {"role": "model"}}]}
-    if kind == "predictLongRunning":
-        return {}
-    return {"name": result.get("name"), "done": True}
-
-
-def _default_message(status: int, route: dict[str, str]) -> str:
-    if status == 429:
-        return (
-            "Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model"
-            f" with base model: {route['model']}. Please submit a quota increase request."
-        )
-    if status >= 500:
-        return "The service is currently unavailable." if status == 503 else "Internal error."
-    return "Request contains an invalid argument."
-
-
-def _allowed_model(text: str) -> tuple[str, str, tuple[str, ...]]:
-    """--allow-model METHOD:MODEL@LOC[,LOC...]"""
-    found = re.fullmatch(r"(\w+):([\w.\-]+)@([\w\-,]+)", text)
-    if found is None or found[1] not in KINDS:
-        raise argparse.ArgumentTypeError(f"expected METHOD:MODEL@LOCATION[,LOCATION], method in "
-                                         f"{KINDS}; got {text!r}")  # fmt: skip
-    return found[1], found[2], tuple(found[3].split(","))
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--op-latency", type=float, default=1.0)
-    parser.add_argument("--fault-rate", type=float, default=0.0)
-    parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--render", choices=RENDER_MODES, default="full")
-    parser.add_argument("--invalid-as", choices=("sync", "operation"), default="sync")
-    parser.add_argument("--require-veo-input", action="store_true",
-                        help="refuse extension inputs this fake did not make (see 0007)")
-    parser.add_argument("--allow-model", type=_allowed_model, action="append", default=[],
-                        help="serve one more model id: METHOD:MODEL@LOCATION[,LOCATION]")
-    args = parser.parse_args()
-    fake = FakeVertex(args.port, op_latency=args.op_latency, fault_rate=args.fault_rate,
-                      seed=args.seed)  # fmt: skip
-    fake.configure({"render": args.render, "invalid_as": args.invalid_as,
-                    "require_veo_input": args.require_veo_input})  # fmt: skip
-    for method, model, locations in args.allow_model:
-        fake.control.allow_model(method, model, locations)
-    fake.start()
-    print(f"fake Vertex AI listening on {fake.url}", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
-    fake.stop()
-
-
 if __name__ == "__main__":
+    from tests.fake_vertex.cli import main
+
     main()
