@@ -152,11 +152,10 @@ def _resume_intent(ctx: StageContext, intent: dict[str, Any]) -> str:
     videos = sorted(n for n in blobs.list_names(intent["output_prefix"]) if n.endswith(".mp4"))
     if videos:
         ctx.log.warning("video_submit_adopted", block=intent["block"], video=videos[0])
-        ctx.progress(
-            veo_operation={**intent, "name": None, "submitted_at": intent["at"], "adopted": True},
-            veo_submit_intent=None,
-        )
-        _finish_block(ctx, blobs.uri(videos[0]), 0.0)
+        # One commit finishes the block and drops the intent: a failure before it (measuring
+        # the video) leaves the intent in place, to be adopted again.
+        op = {**intent, "name": None, "submitted_at": intent["at"], "adopted": True}
+        _finish_block(ctx, blobs.uri(videos[0]), 0.0, op)
         return "adopted"
     age = (utcnow() - intent["at"]).total_seconds()
     if age <= ctx.svc.settings.video_operation_timeout_seconds:
@@ -192,9 +191,18 @@ def _maybe_fall_back(ctx: StageContext, model_id: str) -> None:
         ctx.log.warning("video_model_fallback", from_model=model_id, to_model=fallback)
 
 
-def _finish_block(ctx: StageContext, status_uri: str, reported: float) -> None:
-    op = ctx.doc["veo_operation"]
-    part, output_seconds = kept_part(ctx, op, status_uri)
+def _finish_block(
+    ctx: StageContext, status_uri: str, reported: float, op: dict[str, Any] | None = None
+) -> None:
+    op = op if op is not None else ctx.doc["veo_operation"]
+    try:
+        part, output_seconds = kept_part(ctx, op, status_uri)
+    except ProviderError:  # an output with nothing new: the retry submits the block again
+        ctx.progress(
+            veo_operation=None, veo_submit_intent=None,
+            last_failed_operation={**op, "failed_at": utcnow()},
+        )  # fmt: skip
+        raise
     # Veo reports no duration: billed seconds follow VEO_EXTENSION_BILLING (decision 0010).
     billed = billed_seconds(ctx.svc.settings, op["block"], float(op.get("input_seconds") or 0))
     price = ctx.svc.settings.price_per_second(op.get("model", ""))
@@ -212,6 +220,7 @@ def _finish_block(ctx: StageContext, status_uri: str, reported: float) -> None:
         completed_blocks=op["block"] + 1,
         parts=[*parts, part.to_doc()],
         veo_operation=None,
+        veo_submit_intent=None,
         cost=cost,
         video_operations=[*ctx.doc.get("video_operations", []), finished],
     )
