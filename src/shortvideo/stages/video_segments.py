@@ -15,7 +15,9 @@ from typing import Any
 from shortvideo.errors import ProviderError
 from shortvideo.logs import timed
 from shortvideo.media.splice import Span
+from shortvideo.ports import BlobStore, VideoEditor
 from shortvideo.segments import EXTEND, IMAGE_TO_VIDEO, Part, parts_of, tail_ranges, tail_seconds
+from shortvideo.settings import Settings
 from shortvideo.stages.runner import StageContext
 
 MIN_NEW_SECONDS = 1.0  # an extension that adds less than this made no usable part
@@ -53,55 +55,47 @@ class SegmentInput:
         )
 
 
-def _workdir(ctx: StageContext) -> tempfile.TemporaryDirectory[str]:
-    root = ctx.svc.settings.workdir
-    root.mkdir(parents=True, exist_ok=True)
-    return tempfile.TemporaryDirectory(prefix=f"video-{ctx.video_id[:8]}-", dir=root)
-
-
-def _download(ctx: StageContext, uri: str, path: Path) -> Path:
-    ctx.svc.blobs.download_file(ctx.svc.blobs.name_from_uri(uri), path)
+def _download(blobs: BlobStore, uri: str, path: Path) -> Path:
+    blobs.download_file(blobs.name_from_uri(uri), path)
     return path
 
 
-def prepare_input(ctx: StageContext, index: int) -> SegmentInput:
-    """The input of block `index`, made from the parts the job has kept so far."""
+def make_input(
+    blobs: BlobStore, editor: VideoEditor, settings: Settings, video_id: str,
+    parts: list[Part], work: Path, log: Any,
+) -> SegmentInput:  # fmt: skip
+    """The input of the block after `parts`: the tail (extend) or the last frame, uploaded."""
+    index = len(parts)
     if index == 0:
         return SegmentInput()
-    parts = parts_of(ctx.doc)
-    if len(parts) != index:
-        raise ProviderError(f"block {index}: the job has {len(parts)} parts, expected {index}")
-    svc = ctx.svc
-    with _workdir(ctx) as tmp:
-        work = Path(tmp)
-        if svc.settings.veo_extension_route == IMAGE_TO_VIDEO:
-            last = _download(ctx, parts[-1].uri, work / "last.mp4")
-            frame = work / "frame.png"
-            with timed(ctx.log, "last_frame_extracted", block=index):
-                svc.editor.last_frame(last, frame)
-            uri = svc.blobs.upload_file(frame_object(ctx.video_id, index), frame, "image/png")
-            return SegmentInput(first_frame_uri=uri)
-        wanted = tail_seconds(svc.settings, sum(p.seconds for p in parts))
-        spans = []
-        for n, (part, start, seconds) in enumerate(tail_ranges(parts, wanted)):
-            local = _download(ctx, part.uri, work / f"part{n}.mp4")
-            spans.append(Span(local, start, seconds))
-        tail = work / "tail.mp4"
-        with timed(ctx.log, "extension_input_made", block=index, seconds=wanted) as extra:
-            svc.editor.make_tail(spans, tail)
-            measured = round(svc.editor.duration(tail), 3)
-            extra["measured_seconds"] = measured
-        uri = svc.blobs.upload_file(tail_object(ctx.video_id, index), tail, "video/mp4")
-        return SegmentInput(video_uri=uri, video_seconds=measured)
+    if settings.veo_extension_route == IMAGE_TO_VIDEO:
+        last = _download(blobs, parts[-1].uri, work / "last.mp4")
+        frame = work / "frame.png"
+        with timed(log, "last_frame_extracted", block=index):
+            editor.last_frame(last, frame)
+        return SegmentInput(
+            first_frame_uri=blobs.upload_file(frame_object(video_id, index), frame, "image/png")
+        )
+    wanted = tail_seconds(settings, sum(p.seconds for p in parts))
+    spans = [
+        Span(_download(blobs, part.uri, work / f"part{n}.mp4"), start, seconds)
+        for n, (part, start, seconds) in enumerate(tail_ranges(parts, wanted))
+    ]
+    tail = work / "tail.mp4"
+    with timed(log, "extension_input_made", block=index, seconds=wanted) as extra:
+        editor.make_tail(spans, tail)
+        measured = round(editor.duration(tail), 3)
+        extra["measured_seconds"] = measured
+    uri = blobs.upload_file(tail_object(video_id, index), tail, "video/mp4")
+    return SegmentInput(video_uri=uri, video_seconds=measured)
 
 
-def kept_part(ctx: StageContext, op: dict[str, Any], video_uri: str) -> tuple[Part, float]:
-    """The part of a finished block's output that the final keeps, and the output's length."""
-    with _workdir(ctx) as tmp:
-        output = _download(ctx, video_uri, Path(tmp) / "output.mp4")
-        length = round(ctx.svc.editor.duration(output), 3)
-    block = int(op["block"])
-    source = SegmentInput.from_doc(op)
+def measure_part(
+    blobs: BlobStore, editor: VideoEditor, block: int, source: SegmentInput, video_uri: str,
+    work: Path,
+) -> tuple[Part, float]:  # fmt: skip
+    """The part of a block's output that the final keeps, and the output's measured length."""
+    length = round(editor.duration(_download(blobs, video_uri, work / "output.mp4")), 3)
     start = source.video_seconds if source.video_uri else 0.0
     new = round(length - start, 3)
     if new < MIN_NEW_SECONDS:
@@ -111,3 +105,32 @@ def kept_part(ctx: StageContext, op: dict[str, Any], video_uri: str) -> tuple[Pa
             f"{start:.2f} s: nothing new to keep"
         )
     return Part(block, video_uri, start, new), length
+
+
+def _workdir(ctx: StageContext) -> tempfile.TemporaryDirectory[str]:
+    root = ctx.svc.settings.workdir
+    root.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=f"video-{ctx.video_id[:8]}-", dir=root)
+
+
+def prepare_input(ctx: StageContext, index: int) -> SegmentInput:
+    """The input of block `index`, made from the parts the job has kept so far."""
+    parts = parts_of(ctx.doc)
+    if len(parts) != index:
+        raise ProviderError(f"block {index}: the job has {len(parts)} parts, expected {index}")
+    if index == 0:
+        return SegmentInput()
+    svc = ctx.svc
+    with _workdir(ctx) as tmp:
+        return make_input(
+            svc.blobs, svc.editor, svc.settings, ctx.video_id, parts, Path(tmp), ctx.log
+        )
+
+
+def kept_part(ctx: StageContext, op: dict[str, Any], video_uri: str) -> tuple[Part, float]:
+    """The part of a finished block's output that the final keeps, and the output's length."""
+    with _workdir(ctx) as tmp:
+        return measure_part(
+            ctx.svc.blobs, ctx.svc.editor, int(op["block"]), SegmentInput.from_doc(op),
+            video_uri, Path(tmp),
+        )  # fmt: skip
