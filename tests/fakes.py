@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from shortvideo.errors import (
     QuotaExceeded,
     UnknownJob,
 )
+from shortvideo.media.splice import Span
 from shortvideo.models import (
     Block,
     Character,
@@ -257,9 +259,49 @@ class ScriptedVideoModel:
                 done=True, error_code="boom", error_message=self.errors.pop(step.block_index)
             )
         uri = self.blobs.upload_bytes(
-            f"{step.output_prefix}b{step.block_index}.mp4", b"mp4", "video/mp4"
+            f"{step.output_prefix}b{step.block_index}.mp4", self.output_for(step), "video/mp4"
         )
-        return OperationStatus(done=True, video_uri=uri, billed_seconds=step.seconds)
+        return OperationStatus(done=True, video_uri=uri)
+
+    def output_for(self, step: VideoStep) -> bytes:
+        """Veo's semantics: an extension returns its input followed by the new seconds."""
+        seconds = float(step.seconds)
+        if step.previous_video_uri:
+            name = self.blobs.name_from_uri(step.previous_video_uri)
+            seconds += fake_video_seconds(self.blobs.download_bytes(name))
+        return fake_video(seconds)
+
+
+def fake_video(seconds: float) -> bytes:
+    """A stand-in for an MP4 that `FakeEditor` can measure: its length, as JSON."""
+    return json.dumps({"fake_video_seconds": round(seconds, 3)}).encode()
+
+
+def fake_video_seconds(data: bytes) -> float:
+    try:
+        return float(json.loads(data)["fake_video_seconds"])
+    except (ValueError, KeyError) as exc:
+        raise MediaError("not a fake video") from exc
+
+
+class FakeEditor:
+    """The VideoEditor port over `fake_video` objects: lengths add up, frames are a marker."""
+
+    def __init__(self) -> None:
+        self.tails: list[list[tuple[float, float | None]]] = []
+
+    def duration(self, path: Path) -> float:
+        return fake_video_seconds(path.read_bytes())
+
+    def make_tail(self, spans: Sequence[Span], out: Path) -> None:
+        for span in spans:
+            fake_video_seconds(span.path.read_bytes())  # an input must be a video
+        self.tails.append([(span.start, span.seconds) for span in spans])
+        out.write_bytes(fake_video(sum(span.seconds or 0.0 for span in spans)))
+
+    def last_frame(self, src: Path, out: Path) -> None:
+        fake_video_seconds(src.read_bytes())
+        out.write_bytes(b"\x89PNG fake last frame")
 
 
 class FixedScriptModel:
@@ -288,7 +330,7 @@ class FixedScriptModel:
 
 def memory_services(tmp_path: Path, **env: str) -> Services:
     settings = settings_from({"PIPELINE_WORKDIR": str(tmp_path / "work"), **env})
-    return Services(
+    services = Services(
         settings=settings,
         jobs=MemoryJobStore(),
         blobs=DirBlobStore(tmp_path / "blobs"),
@@ -296,3 +338,5 @@ def memory_services(tmp_path: Path, **env: str) -> Services:
         limiter=WindowRateLimiter(),
         creators=MemoryCreatorStore(),
     )
+    services._lazy["editor"] = FakeEditor()
+    return services

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from shortvideo.media.splice import Span
 from shortvideo.models import Block, Character, Creator, JobDoc, Language, Script, Style, Word
 
 # A mutation receives the current document and returns the fields to set (None: write nothing).
@@ -137,7 +138,8 @@ class VideoStep:
     style: Style
     language: Language
     output_prefix: str  # blob name prefix the model writes its result under
-    previous_video_uri: str | None = None
+    previous_video_uri: str | None = None  # an extension's input: the tail of the video so far
+    first_frame_uri: str | None = None  # image-to-video: the previous part's last frame (PNG)
     reference_image_uris: tuple[str, ...] = ()
     model: str | None = None  # None: the adapter's configured model
 
@@ -163,6 +165,17 @@ class VideoModel(Protocol):
         ...
 
     def poll(self, operation_name: str) -> OperationStatus: ...
+
+
+class VideoEditor(Protocol):
+    """The video agent's own media work: extension tails, last frames, measured lengths."""
+
+    def duration(self, path: Path) -> float: ...
+    def make_tail(self, spans: Sequence[Span], out: Path) -> None:
+        """Join `spans` into one 24 fps 720x1280 H.264/AAC file (an extension's input)."""
+        ...
+
+    def last_frame(self, src: Path, out: Path) -> None: ...
 
 
 class Narrator(Protocol):

@@ -64,6 +64,15 @@ class Settings(BaseModel):
     veo_allow_fallback: bool = Field(True, alias="VEO_ALLOW_FALLBACK")
     veo_fallback_after_quota_errors: int = Field(3, alias="VEO_FALLBACK_AFTER_QUOTA_ERRORS", ge=1)
     veo_requests_per_minute: int = Field(10, alias="VEO_REQUESTS_PER_MINUTE", ge=0)
+    # How a block past the opening clip is made (decision 0010): "extend" sends the tail of the
+    # video so far (at most this many seconds: Vertex takes 1 to 30) and keeps Veo's new 7 s;
+    # "image_to_video" starts a new 8 s clip from the last frame.
+    veo_extension_route: str = Field("extend", alias="VEO_EXTENSION_ROUTE")
+    veo_extension_input_seconds: float = Field(
+        8.0, alias="VEO_EXTENSION_INPUT_SECONDS", ge=1, le=30
+    )
+    # What Vertex bills for an extension: its new 7 s, or the whole output (input + 7 s).
+    veo_extension_billing: str = Field("new_seconds", alias="VEO_EXTENSION_BILLING")
     quota_backoff_seconds: tuple[int, ...] = Field(
         (15, 30, 60, 120, 240), alias="QUOTA_BACKOFF_SECONDS"
     )
@@ -141,6 +150,20 @@ class Settings(BaseModel):
     def _known_demo_video_mode(cls, value: str) -> str:
         if value not in ("render", "instant"):
             raise ValueError("DEMO_VIDEO_MODE must be render or instant")
+        return value
+
+    @field_validator("veo_extension_route")
+    @classmethod
+    def _known_route(cls, value: str) -> str:
+        if value not in ("extend", "image_to_video"):
+            raise ValueError("VEO_EXTENSION_ROUTE must be extend or image_to_video")
+        return value
+
+    @field_validator("veo_extension_billing")
+    @classmethod
+    def _known_billing(cls, value: str) -> str:
+        if value not in ("new_seconds", "output_seconds"):
+            raise ValueError("VEO_EXTENSION_BILLING must be new_seconds or output_seconds")
         return value
 
     @field_validator("whisper_engine")

@@ -17,6 +17,7 @@ from shortvideo.ports import (
     ScriptModel,
     TaskQueue,
     Transcriber,
+    VideoEditor,
     VideoModel,
 )
 from shortvideo.settings import Settings, get_settings
@@ -50,6 +51,15 @@ class Services:
             self._lazy["video"] = _video_model(self.settings, self.blobs)
         model: VideoModel = self._lazy["video"]
         return model
+
+    @property
+    def editor(self) -> VideoEditor:
+        if "editor" not in self._lazy:
+            from shortvideo.media.splice import FfmpegEditor
+
+            self._lazy["editor"] = FfmpegEditor()
+        editor: VideoEditor = self._lazy["editor"]
+        return editor
 
     @property
     def narrator(self) -> Narrator:

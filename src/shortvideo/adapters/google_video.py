@@ -43,15 +43,18 @@ class VeoVideoModel(GenaiAdapter):
     def request(
         self, step: VideoStep
     ) -> tuple[types.GenerateVideosSource, types.GenerateVideosConfig]:
-        """The SDK arguments for one step: the opening clip, or an extension of the last video."""
+        """The SDK arguments for one step: the opening clip, an extension of the video's tail,
+        or (image-to-video) a new clip from the last frame so far (decision 0010)."""
         from google.genai import types
 
-        video = None
+        video = image = None
         if step.previous_video_uri:
             video = types.Video(uri=step.previous_video_uri, mime_type="video/mp4")
+        elif step.first_frame_uri:
+            image = types.Image(gcs_uri=step.first_frame_uri, mime_type="image/png")
         references = None
         # Reference images shape the opening clip only (see the module docstring).
-        if video is None and step.reference_image_uris:
+        if video is None and image is None and step.reference_image_uris:
             references = [
                 types.VideoGenerationReferenceImage(
                     image=types.Image(gcs_uri=uri, mime_type="image/png"),
@@ -59,7 +62,7 @@ class VeoVideoModel(GenaiAdapter):
                 )
                 for uri in step.reference_image_uris[:MAX_REFERENCE_IMAGES]
             ]
-        source = types.GenerateVideosSource(prompt=step.prompt, video=video)
+        source = types.GenerateVideosSource(prompt=step.prompt, video=video, image=image)
         config = types.GenerateVideosConfig(
             aspect_ratio="9:16",
             resolution="720p",
