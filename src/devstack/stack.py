@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import secrets
 import threading
 import time
 from collections.abc import Mapping
@@ -22,8 +23,15 @@ from devstack.emulators import (
     venv_bin,
     wipe_emulators,
 )
+from devstack.local_oidc import (
+    SCHEDULER_SERVICE_ACCOUNT,
+    TASKS_SERVICE_ACCOUNT,
+    LocalKeys,
+    ensure_local_keys,
+    sign_id_token,
+)
 from devstack.procs import ManagedProcess, StackError, free_port, reap_orphans, tcp_open
-from devstack.scheduler import MonitorScheduler
+from devstack.scheduler import MonitorScheduler, post_json
 
 log = logging.getLogger("devstack")
 
@@ -66,6 +74,10 @@ class Stack:
         self.ports = {name: given.get(name) or free_port(taken)
                       for name in (*EMULATOR_NAMES, *FUNCTION_NAMES, API, *extra)}
         self.log_dir = self.root / ".devstack" / "logs"
+        # Signs the doorbells and the monitor's calls; the functions verify them (decision 0012).
+        self.oidc_keys = LocalKeys(self.root / ".devstack" / "oidc" / "signing-key.pem",
+                                   self.root / ".devstack" / "oidc" / "certs.json")
+        self._creator_token: str | None = None
         self.startup_seconds: dict[str, float] = {}
         self._processes: dict[str, ManagedProcess] = {}
         self._scheduler: MonitorScheduler | None = None
@@ -81,6 +93,10 @@ class Stack:
             "PIPELINE_BUCKET": self.bucket,
             "TASKS_LOCATION": self.tasks_location,
             "PYTHONUNBUFFERED": "1",
+            "ENVIRONMENT": "local",
+            "TASKS_SERVICE_ACCOUNT": TASKS_SERVICE_ACCOUNT,
+            "OIDC_CERTS_FILE": str(self.oidc_keys.certs_file),
+            "OIDC_SIGNING_KEY_FILE": str(self.oidc_keys.key_file),
         }
         values.update({var: self.url(name) for name, var in URL_VARIABLES.items()})
         values["CREATOR_API_URL"] = self.api_url
@@ -123,9 +139,42 @@ class Stack:
         """Components that were started and have exited since."""
         return [name for name, proc in self._processes.items() if not proc.alive()]
 
+    def caller_env(self, function_name: str) -> dict[str, str]:
+        """A function's caller check: its own URL as audience, its one calling identity."""
+        caller = SCHEDULER_SERVICE_ACCOUNT if function_name == "monitor" else TASKS_SERVICE_ACCOUNT
+        return {"OIDC_VERIFY": "true", "OIDC_AUDIENCE": self.url(function_name),
+                "OIDC_ALLOWED_SERVICE_ACCOUNTS": caller}
+
+    def caller_token(self, function_name: str, email: str | None = None) -> str:
+        """An ID token for calling a function as its legitimate caller (or as `email`)."""
+        if email is None:
+            email = self.caller_env(function_name)["OIDC_ALLOWED_SERVICE_ACCOUNTS"]
+        return sign_id_token(self.oidc_keys.key_file, audience=self.url(function_name),
+                             email=email)
+
+    def creator_headers(self) -> dict[str, str]:
+        """Authorization for the creator API as this stack's own creator (registered once)."""
+        with self._lock:
+            if self._creator_token is None:
+                from devstack.creators import add_creator  # imports the Firestore client
+
+                _, self._creator_token = add_creator(
+                    self.env(), "Local stack client",
+                    creator_id=f"local-stack-{secrets.token_hex(4)}")
+            return {"Authorization": f"Bearer {self._creator_token}"}
+
+    def submit_video(self, request: Mapping[str, object], timeout: float = 60.0) -> tuple[
+        int, str
+    ]:
+        """POST /videos to the creator API (started if needed); (status, response text)."""
+        self.start_api()
+        return post_json(f"{self.api_url}/videos", dict(request), timeout=timeout,
+                         headers=self.creator_headers())
+
     def start(self) -> None:
         with self._lock:
             self._cleanup.install()
+            ensure_local_keys(self.oidc_keys.key_file.parent)
             for leftover in reap_orphans(self.root / ".devstack" / "pids"):
                 log.warning("ended a process left behind by a dead stack: %s", leftover)
             try:
@@ -165,7 +214,8 @@ class Stack:
                 self._stop_scheduler()
             if self._scheduler is None and self.monitor_interval > 0:
                 self._scheduler = MonitorScheduler(
-                    self.url("monitor"), self.monitor_interval, self.log_dir / "scheduler.log")
+                    self.url("monitor"), self.monitor_interval, self.log_dir / "scheduler.log",
+                    authorization=lambda: f"Bearer {self.caller_token('monitor')}")
                 self._scheduler.start()
 
     def start_api(self) -> None:
@@ -214,6 +264,7 @@ class Stack:
     def wipe(self) -> None:
         """Delete all Firestore documents and GCS objects, then seed again."""
         wipe_emulators(self.env())
+        self._creator_token = None  # its creator is gone
         self._seed()
 
     def _seed(self) -> None:
@@ -229,7 +280,8 @@ class Stack:
         argv = [str(venv_bin(self.root, ".venv", "functions-framework")), "--target", "handle",
                 "--source", str(self._source(name)),
                 "--host", "127.0.0.1", "--port", str(self.ports[name])]
-        env = {**os.environ, **coverage_env(self.root), **self.env(), **(extra_env or {})}
+        env = {**os.environ, **coverage_env(self.root), **self.env(), **self.caller_env(name),
+               **(extra_env or {})}
         port = self.ports[name]
         return Launch(argv, env, lambda: tcp_open(port))
 
