@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import NoReturn
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError
+
 from shortvideo.errors import ConfigError
 from shortvideo.logs import get_logger
 from shortvideo.settings import Settings, get_settings
@@ -133,10 +135,19 @@ def check_environment(service: str) -> None:
     try:
         settings = get_settings()
     except ConfigError as exc:
-        _refuse(service, [Problem("settings", exc.message)])
+        _refuse(service, _invalid_settings(exc))
     problems = startup_problems(service, settings, os.environ)
     if problems:
         _refuse(service, problems)
+
+
+def _invalid_settings(exc: ConfigError) -> list[Problem]:
+    """One problem per invalid variable (pydantic's errors name the alias)."""
+    cause = exc.__cause__
+    if not isinstance(cause, ValidationError):
+        return [Problem("settings", exc.message)]
+    return [Problem(".".join(str(part) for part in error["loc"]) or "settings", error["msg"])
+            for error in cause.errors()]
 
 
 def _refuse(service: str, problems: list[Problem]) -> NoReturn:
