@@ -39,13 +39,29 @@ SCHEDULER_SERVICE_ACCOUNT = "scheduler-invoker@local-stack.iam.gserviceaccount.c
 
 @dataclass(frozen=True)
 class LocalKeys:
+    directory: Path
     key_file: Path  # PKCS#8 PEM private key
     certs_file: Path  # {key id: PEM certificate}, the format of Google's certificates URL
+
+    @classmethod
+    def at(cls, directory: Path) -> LocalKeys:
+        return cls(directory, directory / "signing-key.pem", directory / "certs.json")
+
+
+def caller_of(function_name: str) -> str:
+    """Cloud Scheduler calls the monitor; Cloud Tasks rings the stages."""
+    return SCHEDULER_SERVICE_ACCOUNT if function_name == "monitor" else TASKS_SERVICE_ACCOUNT
+
+
+def caller_check_env(function_name: str, url: str) -> dict[str, str]:
+    """A function's caller check: its own URL as audience, its one calling identity."""
+    return {"OIDC_VERIFY": "true", "OIDC_AUDIENCE": url,
+            "OIDC_ALLOWED_SERVICE_ACCOUNTS": caller_of(function_name)}
 
 
 def ensure_local_keys(directory: Path) -> LocalKeys:
     """Make the key and its certificate once (atomically: stacks may start side by side)."""
-    keys = LocalKeys(directory / "signing-key.pem", directory / "certs.json")
+    keys = LocalKeys.at(directory)
     if keys.key_file.exists() and keys.certs_file.exists():
         return keys
     directory.parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import secrets
 import threading
 import time
 from collections.abc import Mapping
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from devstack import seed
 from devstack.cleanup import CleanupHooks
+from devstack.creators import StackCreator
 from devstack.emulators import (
     EMULATOR_NAMES,
     Launch,
@@ -24,9 +24,10 @@ from devstack.emulators import (
     wipe_emulators,
 )
 from devstack.local_oidc import (
-    SCHEDULER_SERVICE_ACCOUNT,
     TASKS_SERVICE_ACCOUNT,
     LocalKeys,
+    caller_check_env,
+    caller_of,
     ensure_local_keys,
     sign_id_token,
 )
@@ -75,9 +76,8 @@ class Stack:
                       for name in (*EMULATOR_NAMES, *FUNCTION_NAMES, API, *extra)}
         self.log_dir = self.root / ".devstack" / "logs"
         # Signs the doorbells and the monitor's calls; the functions verify them (decision 0012).
-        self.oidc_keys = LocalKeys(self.root / ".devstack" / "oidc" / "signing-key.pem",
-                                   self.root / ".devstack" / "oidc" / "certs.json")
-        self._creator_token: str | None = None
+        self.oidc_keys = LocalKeys.at(self.root / ".devstack" / "oidc")
+        self.creator = StackCreator(self.env)  # who the stack's own clients are on the API
         self.startup_seconds: dict[str, float] = {}
         self._processes: dict[str, ManagedProcess] = {}
         self._scheduler: MonitorScheduler | None = None
@@ -139,29 +139,10 @@ class Stack:
         """Components that were started and have exited since."""
         return [name for name, proc in self._processes.items() if not proc.alive()]
 
-    def caller_env(self, function_name: str) -> dict[str, str]:
-        """A function's caller check: its own URL as audience, its one calling identity."""
-        caller = SCHEDULER_SERVICE_ACCOUNT if function_name == "monitor" else TASKS_SERVICE_ACCOUNT
-        return {"OIDC_VERIFY": "true", "OIDC_AUDIENCE": self.url(function_name),
-                "OIDC_ALLOWED_SERVICE_ACCOUNTS": caller}
-
     def caller_token(self, function_name: str, email: str | None = None) -> str:
         """An ID token for calling a function as its legitimate caller (or as `email`)."""
-        if email is None:
-            email = self.caller_env(function_name)["OIDC_ALLOWED_SERVICE_ACCOUNTS"]
         return sign_id_token(self.oidc_keys.key_file, audience=self.url(function_name),
-                             email=email)
-
-    def creator_headers(self) -> dict[str, str]:
-        """Authorization for the creator API as this stack's own creator (registered once)."""
-        with self._lock:
-            if self._creator_token is None:
-                from devstack.creators import add_creator  # imports the Firestore client
-
-                _, self._creator_token = add_creator(
-                    self.env(), "Local stack client",
-                    creator_id=f"local-stack-{secrets.token_hex(4)}")
-            return {"Authorization": f"Bearer {self._creator_token}"}
+                             email=email or caller_of(function_name))
 
     def submit_video(self, request: Mapping[str, object], timeout: float = 60.0) -> tuple[
         int, str
@@ -169,12 +150,12 @@ class Stack:
         """POST /videos to the creator API (started if needed); (status, response text)."""
         self.start_api()
         return post_json(f"{self.api_url}/videos", dict(request), timeout=timeout,
-                         headers=self.creator_headers())
+                         headers=self.creator.headers())
 
     def start(self) -> None:
         with self._lock:
             self._cleanup.install()
-            ensure_local_keys(self.oidc_keys.key_file.parent)
+            ensure_local_keys(self.oidc_keys.directory)
             for leftover in reap_orphans(self.root / ".devstack" / "pids"):
                 log.warning("ended a process left behind by a dead stack: %s", leftover)
             try:
@@ -264,7 +245,7 @@ class Stack:
     def wipe(self) -> None:
         """Delete all Firestore documents and GCS objects, then seed again."""
         wipe_emulators(self.env())
-        self._creator_token = None  # its creator is gone
+        self.creator.forget()  # its creator is gone
         self._seed()
 
     def _seed(self) -> None:
@@ -280,7 +261,8 @@ class Stack:
         argv = [str(venv_bin(self.root, ".venv", "functions-framework")), "--target", "handle",
                 "--source", str(self._source(name)),
                 "--host", "127.0.0.1", "--port", str(self.ports[name])]
-        env = {**os.environ, **coverage_env(self.root), **self.env(), **self.caller_env(name),
+        env = {**os.environ, **coverage_env(self.root), **self.env(),
+               **caller_check_env(name, self.url(name)),
                **(extra_env or {})}
         port = self.ports[name]
         return Launch(argv, env, lambda: tcp_open(port))
