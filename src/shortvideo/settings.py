@@ -119,13 +119,6 @@ class Settings(BaseModel):
             return tuple(int(part) for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("oidc_allowed_service_accounts", mode="before")
-    @classmethod
-    def _str_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
-        return value
-
     @field_validator("provider")
     @classmethod
     def _known_provider(cls, value: str) -> str:
@@ -145,6 +138,13 @@ class Settings(BaseModel):
     def _known_engine(cls, value: str) -> str:
         if value not in ("faster-whisper", "openai-whisper", "instant"):
             raise ValueError("WHISPER_ENGINE must be faster-whisper, openai-whisper or instant")
+        return value
+
+    @field_validator("oidc_allowed_service_accounts", mode="before")
+    @classmethod
+    def _str_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @model_validator(mode="after")

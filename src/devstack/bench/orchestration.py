@@ -72,6 +72,11 @@ INSTANT_OVERRIDES = {
     "WHISPER_ENGINE": "instant",
     "X264_PRESET": "ultrafast",
     "MONTHLY_BUDGET_USD": "1000000",
+    # Every job comes from the stack's one API creator (decision 0012): the API's per-creator
+    # limits (0 = none) would refuse a burst of 50.
+    "CREATE_VIDEO_PER_MINUTE": "0",
+    "CREATE_VIDEO_PER_HOUR": "0",
+    "MAX_RUNNING_JOBS_PER_CREATOR": "0",
 }
 THEMES = (
     "The secret life of octopuses", "Why volcanoes erupt", "A day on the Moon",
