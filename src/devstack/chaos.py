@@ -184,7 +184,6 @@ def job_requests(count: int, rng: random.Random) -> list[dict[str, Any]]:
             "theme": THEMES[i % len(THEMES)],
             "style": STYLES[i % len(STYLES)],
             "language": LANGUAGES[i % len(LANGUAGES)],
-            "created_by": "chaos",
         }
         if i % 3 == 1:
             request["character_id"] = "nova"

@@ -378,7 +378,6 @@ def job_requests(count: int) -> list[dict[str, Any]]:
             "theme": f"{THEMES[i % len(THEMES)]}, episode {i + 1}",
             "style": STYLES[i % len(STYLES)],
             "language": "en",
-            "created_by": "bench-orchestration",
         }
         if i % 3 == 1:
             request["character_id"] = "nova"
