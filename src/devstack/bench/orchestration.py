@@ -167,7 +167,7 @@ def parse_log_lines(lines: Iterable[str], since: datetime | None = None) -> LogR
 
 def read_logs(log_dir: Path, since: datetime | None = None) -> LogRecords:
     lines: list[str] = []
-    for name in FUNCTION_LOGS:
+    for name in (*FUNCTION_LOGS, "api"):  # the creator API logs job_created (decision 0012)
         path = log_dir / f"{name}.log"
         if path.is_file():
             lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
