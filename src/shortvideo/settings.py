@@ -128,7 +128,7 @@ class Settings(BaseModel):
             return tuple(int(part) for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("cors_allowed_origins", mode="before")
+    @field_validator("cors_allowed_origins", "oidc_allowed_service_accounts", mode="before")
     @classmethod
     def _str_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -154,13 +154,6 @@ class Settings(BaseModel):
     def _known_engine(cls, value: str) -> str:
         if value not in ("faster-whisper", "openai-whisper", "instant"):
             raise ValueError("WHISPER_ENGINE must be faster-whisper, openai-whisper or instant")
-        return value
-
-    @field_validator("oidc_allowed_service_accounts", mode="before")
-    @classmethod
-    def _str_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @model_validator(mode="after")
