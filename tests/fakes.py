@@ -13,12 +13,22 @@ from typing import Any
 from shortvideo.errors import (
     BUDGET_REFUSAL,
     BudgetExceeded,
+    ContentFiltered,
     CreatorExists,
     MediaError,
     QuotaExceeded,
     UnknownJob,
 )
-from shortvideo.models import Character, Creator, JobDoc, Script, Status
+from shortvideo.models import (
+    Block,
+    Character,
+    Creator,
+    JobDoc,
+    Language,
+    Script,
+    Status,
+    Style,
+)
 from shortvideo.ports import BudgetCharge, Mutation, OperationStatus, ScriptBrief, VideoStep
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services
@@ -199,14 +209,23 @@ class ScriptedVideoModel:
     model = "fake-veo"
 
     def __init__(
-        self, blobs: DirBlobStore, polls_until_done: int = 1, errors: dict[int, str] | None = None
+        self,
+        blobs: DirBlobStore,
+        polls_until_done: int = 1,
+        errors: dict[int, str] | None = None,
+        refusals: dict[int, list[str]] | None = None,
     ) -> None:
         self.blobs = blobs
         self.polls_until_done = polls_until_done
         self.errors = dict(errors or {})
+        # block -> how its next submissions are refused, in order: "sync" (at submit, like a
+        # 400) or "operation" (the operation ends filtered, like code 3 / RAI filtering).
+        self.refusals = {block: list(ways) for block, ways in (refusals or {}).items()}
+        self.refused_category = "child"
         self.submitted: list[VideoStep] = []
         self.quota_errors = 0
         self._polls: dict[str, int] = {}
+        self._filtered: set[str] = set()
 
     def submit(self, step: VideoStep) -> str:
         if self.quota_errors > 0:
@@ -214,6 +233,12 @@ class ScriptedVideoModel:
             raise QuotaExceeded("429 RESOURCE_EXHAUSTED")
         name = f"ops/{len(self.submitted)}"
         self.submitted.append(step)
+        ways = self.refusals.get(step.block_index, [])
+        way = ways.pop(0) if ways else None
+        if way == "sync":
+            raise ContentFiltered("usage guidelines", category=self.refused_category)
+        if way == "operation":
+            self._filtered.add(name)
         self._polls[name] = 0
         return name
 
@@ -222,6 +247,11 @@ class ScriptedVideoModel:
         if self._polls[operation_name] < self.polls_until_done:
             return OperationStatus(done=False)
         step = self.submitted[int(operation_name.split("/")[1])]
+        if operation_name in self._filtered:
+            return OperationStatus(
+                done=True, filtered=True, retryable=False,
+                error_code=f"content_filtered.{self.refused_category}", error_message="filtered",
+            )  # fmt: skip
         if step.block_index in self.errors:
             return OperationStatus(
                 done=True, error_code="boom", error_message=self.errors.pop(step.block_index)
@@ -239,11 +269,21 @@ class FixedScriptModel:
     def __init__(self, script_for: Any) -> None:
         self.script_for = script_for
         self.calls = 0
+        self.rephrased: list[tuple[int, str]] = []
+        self.refuse_rephrase = False
 
     def write_script(self, brief: ScriptBrief) -> Script:
         self.calls += 1
         result: Script = self.script_for(brief)
         return result
+
+    def rephrase_visual(
+        self, block: Block, language: Language, style: Style, reason_code: str
+    ) -> str:
+        self.rephrased.append((block.index, reason_code))
+        if self.refuse_rephrase:
+            raise ContentFiltered("the rephrase prompt", category="violence")
+        return f"safer: {block.visual}"
 
 
 def memory_services(tmp_path: Path, **env: str) -> Services:

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from shortvideo.models import Character, Creator, JobDoc, Language, Script, Style, Word
+from shortvideo.models import Block, Character, Creator, JobDoc, Language, Script, Style, Word
 
 # A mutation receives the current document and returns the fields to set (None: write nothing).
 Mutation = Callable[[JobDoc], dict[str, Any] | None]
@@ -116,6 +116,12 @@ class ScriptModel(Protocol):
     provider: str
 
     def write_script(self, brief: ScriptBrief) -> Script: ...
+    def rephrase_visual(
+        self, block: Block, language: Language, style: Style, reason_code: str
+    ) -> str:
+        """The block's visual prompt rewritten more safely, keeping the scene's meaning, after
+        the video model refused it with `reason_code` ("content_filtered.<category>")."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,7 @@ class OperationStatus:
     error_code: str | None = None
     error_message: str | None = None
     filtered: bool = False
+    retryable: bool = True  # False: a deterministic error (e.g. code 3) that fails again
     billed_seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -57,10 +57,19 @@ class Settings(BaseModel):
     provider: str = Field("", alias="PIPELINE_PROVIDER")
     vertex_project: str | None = Field(None, alias="VERTEX_PROJECT")
     vertex_location: str = Field("us-central1", alias="VERTEX_LOCATION")
+    # Model ids as Vertex lists them (decision 0011, which says what a live check must confirm:
+    # the Gemini 2.5 text and image models may be discontinued). The TTS id is Vertex's, not the
+    # Gemini Developer API's "gemini-2.5-flash-preview-tts".
     gemini_model: str = Field("gemini-2.5-flash", alias="GEMINI_MODEL")
     veo_model: str = Field("veo-3.1-generate-001", alias="VEO_MODEL")
     image_model: str = Field("gemini-2.5-flash-image", alias="IMAGE_MODEL")
-    tts_model: str = Field("gemini-2.5-flash-preview-tts", alias="TTS_MODEL")
+    tts_model: str = Field("gemini-2.5-flash-tts", alias="TTS_MODEL")
+    # Each model's Vertex location; empty means VERTEX_LOCATION. Gemini TTS is served from
+    # `global` and the us/eu multi-regions (newer TTS models only there): TTS defaults to global.
+    gemini_location: str = Field("", alias="GEMINI_LOCATION")
+    veo_location: str = Field("", alias="VEO_LOCATION")
+    image_location: str = Field("", alias="IMAGE_LOCATION")
+    tts_location: str = Field("global", alias="TTS_LOCATION")
     # Only for tests and local runs: the base URL of a fake Vertex AI REST API (no ADC then).
     vertex_base_url: str | None = Field(None, alias="VERTEX_API_BASE_URL")
     veo_price_per_second: float = Field(0.40, alias="VEO_PRICE_PER_SECOND", ge=0)
@@ -169,6 +178,18 @@ class Settings(BaseModel):
         if self.provider:
             return self.provider
         return "google" if self.vertex_project else "demo"
+
+    def location_for(self, kind: str) -> str:
+        """The Vertex location of a model kind: gemini, veo, image or tts."""
+        locations = {
+            "gemini": self.gemini_location,
+            "veo": self.veo_location,
+            "image": self.image_location,
+            "tts": self.tts_location,
+        }
+        if kind not in locations:
+            raise ConfigError(f"no location setting for models of kind {kind!r}")
+        return locations[kind] or self.vertex_location
 
     def price_per_second(self, model: str) -> float:
         """Price of a video model; the offline demo is priced as the configured Veo model."""

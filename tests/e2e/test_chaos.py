@@ -109,7 +109,7 @@ def test_google_fake_provider_runs_a_job_on_the_google_adapters(google_fake_stac
     # Narrated: Veo was asked for ambience only, Gemini TTS read each block's line.
     veo = [c for c in calls if c["kind"] == "predictLongRunning"]
     assert all("no speech" in c["body"]["instances"][0]["prompt"] for c in veo)
-    tts = [c for c in calls if c["model"] == "gemini-2.5-flash-preview-tts"]
+    tts = [c for c in calls if c["model"] == "gemini-2.5-flash-tts"]
     assert len(tts) == doc["total_blocks"] and doc["voice"] == "Sadaltager"
     assert doc["narration"]["narrator"] == "google" and doc["narration"]["lines"] == len(tts)
     assert "Dialogue" not in doc["transcript"] and len(doc["transcript"].split()) > 40

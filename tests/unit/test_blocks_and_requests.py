@@ -46,6 +46,9 @@ def test_block_count_fits_target(target, blocks, seconds):
         ({"theme": "ok", "voice": 7}, "voice"),
         ({"theme": "ok", "voice": "K\u043ere"}, "voice"),  # a Cyrillic o: not Kore
         ({"theme": "ok", "voice": "../Kore"}, "voice"),
+        # Cloud TTS voices of other languages: not the plan's (French) Wavenet-A..D (0011)
+        ({"theme": "ok", "voice": "en-US-Wavenet-A"}, "voice"),
+        ({"theme": "ok", "voice": "es-ES-Wavenet-C"}, "voice"),
     ],
 )
 def test_bad_requests_name_the_field(payload, field):
@@ -58,7 +61,8 @@ def test_bad_requests_name_the_field(payload, field):
 @pytest.mark.parametrize(
     ("given", "stored"),
     [("Rasalgethi", "Rasalgethi"), ("kore", "Kore"), ("Sabik", "Sadaltager"),
-     ("fr-FR-Wavenet-A", "Aoede"), ("wavenet-d", "Orus"), ("", None)],
+     ("fr-FR-Wavenet-A", "Aoede"), ("wavenet-d", "Orus"), ("Wavenet-B", "Charon"),
+     ("en-US-Kore", "Kore"), ("", None)],
 )  # fmt: skip
 def test_voices_are_stored_as_gemini_voice_names(given, stored):
     assert parse_request({"theme": "ok", "voice": given}).voice == stored

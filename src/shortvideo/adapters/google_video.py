@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from shortvideo.adapters.genai_client import GenaiAdapter, call_api
+from shortvideo.adapters.vertex_refusals import is_refusal, refusal
 from shortvideo.errors import ProviderError, ProviderUnanswered
 from shortvideo.ports import OperationStatus, VideoStep
 from shortvideo.settings import Settings
@@ -28,9 +29,14 @@ RPC_CODES = {
     7: "PERMISSION_DENIED", 8: "RESOURCE_EXHAUSTED", 9: "FAILED_PRECONDITION", 10: "ABORTED",
     13: "INTERNAL", 14: "UNAVAILABLE",
 }  # fmt: skip
+# Failed operations that the same request fails again: INVALID_ARGUMENT, NOT_FOUND,
+# PERMISSION_DENIED, FAILED_PRECONDITION. Not retried as provider errors.
+DETERMINISTIC_RPC_CODES = frozenset({3, 5, 7, 9})
 
 
 class VeoVideoModel(GenaiAdapter):
+    kind = "veo"
+
     def model_id(self, settings: Settings) -> str:
         return settings.veo_model
 
@@ -97,9 +103,15 @@ def operation_status(operation: types.GenerateVideosOperation) -> OperationStatu
         code = operation.error.get("code")
         name = RPC_CODES.get(code, str(code)) if isinstance(code, int) else str(code or "unknown")
         message = str(operation.error.get("message") or "the Veo operation failed")
+        if is_refusal(message):  # a usage-guidelines refusal comes as code 3 too
+            refused = refusal("the block's prompt", message)
+            return OperationStatus(
+                done=True, filtered=True, retryable=False, error_code=refused.code,
+                error_message=refused.message, extra={"rpc_code": code},
+            )  # fmt: skip
         return OperationStatus(
             done=True, error_code=f"veo_{name.lower()}", error_message=message,
-            extra={"rpc_code": code},
+            retryable=code not in DETERMINISTIC_RPC_CODES, extra={"rpc_code": code},
         )  # fmt: skip
     result = operation.response or operation.result
     if result is None:  # done means error xor response: this answer is malformed
@@ -112,9 +124,10 @@ def operation_status(operation: types.GenerateVideosOperation) -> OperationStatu
         )
     if (result.rai_media_filtered_count or 0) > 0:
         reasons = "; ".join(result.rai_media_filtered_reasons or []) or "no reason given"
+        refused = refusal("the generated clip", reasons)
         return OperationStatus(
-            done=True, filtered=True, error_code="content_filtered",
-            error_message=f"Veo filtered the clip (responsible AI): {reasons}",
+            done=True, filtered=True, retryable=False, error_code=refused.code,
+            error_message=refused.message,
         )  # fmt: skip
     return OperationStatus(
         done=True, error_code="veo_no_video",

@@ -20,6 +20,7 @@ from shortvideo.errors import (
     ContentFiltered,
     CostCeilingReached,
     ProviderError,
+    ProviderRejected,
     ProviderUnanswered,
     QuotaExceeded,
     Throttled,
@@ -28,6 +29,7 @@ from shortvideo.logs import timed
 from shortvideo.models import EXTENSION_SECONDS, OPENING_SECONDS, VIDEO, Language, Script, Style
 from shortvideo.ports import OperationStatus, VideoStep
 from shortvideo.scripts import parse_script
+from shortvideo.stages import rephrase
 from shortvideo.stages.runner import StageContext, run_stage, utcnow
 from shortvideo.wiring import Services
 
@@ -59,6 +61,7 @@ def _load_script(ctx: StageContext) -> Script:
 
 
 def _step(ctx: StageContext, script: Script, index: int, model_id: str) -> VideoStep:
+    script = rephrase.with_rephrased_visual(ctx.doc, script, index)  # after a refusal
     character = None
     refs: tuple[str, ...] = ()
     if ctx.doc.get("character_id"):
@@ -246,6 +249,7 @@ def generate_video(ctx: StageContext) -> None:
     script = _load_script(ctx)
     total = int(ctx.doc["total_blocks"])
     while True:
+        rephrase.settle(ctx)
         op = ctx.doc.get("veo_operation")
         intent = ctx.doc.get("veo_submit_intent")
         if op is None and intent is not None:
@@ -257,8 +261,12 @@ def generate_video(ctx: StageContext) -> None:
         if op is None:
             if int(ctx.doc.get("completed_blocks", 0)) >= total:
                 break
-            if not _submit_next(ctx, script):
-                return
+            try:
+                if not _submit_next(ctx, script):
+                    return
+            except ContentFiltered as refused:  # refused at submission: nothing was started
+                rephrase.on_refusal(ctx, script, int(ctx.doc.get("completed_blocks", 0)), refused)
+                continue
             op = ctx.doc["veo_operation"]
         status = _poll(ctx, op)
         if not status.done:
@@ -275,8 +283,10 @@ def generate_video(ctx: StageContext) -> None:
         if status.filtered or status.error_code:
             ctx.progress(veo_operation=None, last_failed_operation={**op, "failed_at": utcnow()})
             if status.filtered:
-                raise ContentFiltered(status.error_message or "the video model filtered the block")
-            raise ProviderError(f"block {op['block']}: {status.error_code}: {status.error_message}")
+                rephrase.on_refusal(ctx, script, int(op["block"]), rephrase.refusal_of(status))
+                continue
+            failure = f"block {op['block']}: {status.error_code}: {status.error_message}"
+            raise ProviderError(failure) if status.retryable else ProviderRejected(failure)
         _finish_block(ctx, status.video_uri or "", status.billed_seconds)
     final = ctx.svc.blobs.copy(
         ctx.svc.blobs.name_from_uri(ctx.doc["last_video_uri"]), final_video_object(ctx.video_id)
