@@ -49,6 +49,13 @@ class Unauthorized(PipelineError):
     http_status = 401
 
 
+class Forbidden(PipelineError):
+    """A valid identity that may not call this service (e.g. not its Cloud Tasks account)."""
+
+    code = "forbidden"
+    http_status = 403
+
+
 class CreatorExists(InvalidRequest):
     code = "creator_exists"
     http_status = 409

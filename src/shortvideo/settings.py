@@ -24,6 +24,10 @@ LOCAL_TOKEN_SECRET = "local-stack-only-token-secret"
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
+    # Outside "local" a service refuses to start on local, demo or missing settings
+    # (shortvideo.startup).
+    environment: str = Field("local", alias="ENVIRONMENT", pattern=r"^(local|dev|staging|prod)$")
+
     # Where state and media live.
     project: str = Field("demo-shortvideo", alias="GOOGLE_CLOUD_PROJECT")
     bucket: str = Field("shortvideo-local", alias="PIPELINE_BUCKET")
@@ -37,6 +41,17 @@ class Settings(BaseModel):
     video_agent_url: str = Field("http://127.0.0.1:8082/", alias="VIDEO_AGENT_URL")
     assembler_url: str = Field("http://127.0.0.1:8083/", alias="ASSEMBLER_URL")
     tasks_service_account: str | None = Field(None, alias="TASKS_SERVICE_ACCOUNT")
+    # Functions: verify the caller's Google-signed OIDC ID token (shortvideo.oidc). The audience is
+    # the function's own URL; only these service accounts (Cloud Tasks, Cloud Scheduler) may call.
+    oidc_verify: bool = Field(False, alias="OIDC_VERIFY")
+    oidc_audience: str | None = Field(None, alias="OIDC_AUDIENCE")
+    oidc_allowed_service_accounts: tuple[str, ...] = Field(
+        (), alias="OIDC_ALLOWED_SERVICE_ACCOUNTS"
+    )
+    # Local stack only (refused elsewhere): certificates {key id: PEM} in place of Google's, and
+    # the key that signs the local doorbells.
+    oidc_certs_file: Path | None = Field(None, alias="OIDC_CERTS_FILE")
+    oidc_signing_key_file: Path | None = Field(None, alias="OIDC_SIGNING_KEY_FILE")
 
     # Providers: "demo" (offline) or "google". Empty means: google when a Vertex project is set.
     provider: str = Field("", alias="PIPELINE_PROVIDER")
@@ -131,7 +146,7 @@ class Settings(BaseModel):
             return tuple(int(part) for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("cors_allowed_origins", mode="before")
+    @field_validator("cors_allowed_origins", "oidc_allowed_service_accounts", mode="before")
     @classmethod
     def _str_list(cls, value: object) -> object:
         if isinstance(value, str):

@@ -26,6 +26,8 @@ from shortvideo.settings import Settings, get_settings
 # narrator factories} and {engine name: transcriber factory}.
 PROVIDER_GROUP = "shortvideo.providers"
 TRANSCRIBER_GROUP = "shortvideo.transcribers"
+# {name: factory(settings) -> (audience, lifetime) -> ID token}: the local stack's doorbell signer.
+TOKEN_SIGNER_GROUP = "shortvideo.token_signers"
 
 
 @dataclass
@@ -136,12 +138,15 @@ def build_services(settings: Settings) -> Services:
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
 
     db = firestore.Client(project=settings.project)
+    local_signer = None
+    if settings.oidc_signing_key_file is not None and settings.environment == "local":
+        local_signer = _plugin(TOKEN_SIGNER_GROUP, "local")(settings)
     return Services(
         settings=settings,
         jobs=FirestoreJobStore(db),
         limiter=FirestoreRateLimiter(db),
         blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
-        tasks=CloudTasksQueue(build_client(settings), settings),
+        tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
         creators=FirestoreCreatorStore(db),
     )
 

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import requests
 from google.cloud import firestore, storage
 
 from shortvideo.media.ffmpeg import probe
@@ -16,9 +15,10 @@ from shortvideo.media.wer import word_error_rate
 
 
 def submit(stack: Any, **request: Any) -> str:
-    response = requests.post(stack.url("script_agent"), json=request, timeout=30)
-    assert response.status_code == 202, response.text
-    video_id: str = response.json()["video_id"]
+    """Create a job as a creator does: POST /videos to the creator API, with a creator token."""
+    status, text = stack.submit_video(request, timeout=30)
+    assert status == 202, text
+    video_id: str = json.loads(text)["video_id"]
     return video_id
 
 
