@@ -30,6 +30,9 @@ usage: ./dev.sh <command> [args]
                             N jobs on the fake Vertex AI with random faults (python -m devstack.chaos -h)
   test [--all] [ARGS...]    pytest with coverage (>= 80 % of shortvideo); --all adds the slow e2e cases
   lint                      ruff check + mypy
+  live-check [--dry-run] [--blocks N]
+                            real Veo on VERTEX_PROJECT: an opening clip and extensions past 30 s,
+                            after you type its cost; JSON of what Vertex accepted and billed (0010)
   bench [--json] [--only assembler,whisper,cost] [--repeat N]
                             time assembly, Whisper and cost on this machine; writes bench/
 EOF
@@ -136,6 +139,7 @@ case "$command" in
   demo) bootstrap; exec "$VENV/bin/python" -m devstack.demo "$@" ;;
   up) bootstrap; exec "$VENV/bin/python" -m devstack.up "$@" ;;
   chaos) bootstrap; exec "$VENV/bin/python" -m devstack.chaos "$@" ;;
+  live-check) bootstrap; exec "$VENV/bin/python" -m devstack.live_check "$@" ;;
   creators) bootstrap_python; exec "$VENV/bin/python" -m devstack.creators "$@" ;;
   test) bootstrap; run_tests "$@" ;;
   bench) bootstrap; bootstrap_bench; exec "$VENV/bin/python" -m devstack.bench "$@" ;;

@@ -85,10 +85,22 @@ _DANGLING = {"a", "an", "the", "of", "to", "in", "on", "and", "or", "for", "with
 _ARTICLES = {"a", "an", "the", "le", "la", "les", "un", "une", "el", "los", "las", "una"}
 
 
+# A subject fits every line it is spoken in (dialogue at most 400 characters) and the title.
+MAX_SUBJECT_CHARS = 60
+
+
 def _subject(theme: str, max_words: int = 8) -> str:
-    """A short, speakable subject: the theme's first words, not cut after "of" or "the"."""
+    """A short, speakable subject: the theme's first words, not cut after "of" or "the".
+
+    At most MAX_SUBJECT_CHARS: whole words while they fit; a single longer word (a 500-letter
+    theme) is cut at the limit rather than failing the script.
+    """
     words = theme.replace("\n", " ").split()
     cut = words[:max_words]
+    while len(cut) > 1 and len(" ".join(cut)) > MAX_SUBJECT_CHARS:
+        cut.pop()
+    if cut and len(cut[0]) > MAX_SUBJECT_CHARS:
+        cut[0] = cut[0][:MAX_SUBJECT_CHARS]
     while len(cut) < len(words) and len(cut) > 1 and cut[-1].lower() in _DANGLING:
         cut.pop()
     if cut and cut[0].lower() in _ARTICLES:
@@ -96,8 +108,28 @@ def _subject(theme: str, max_words: int = 8) -> str:
     return " ".join(cut).strip(" .,;:!?")
 
 
+# Offline stand-in for Gemini's safer rewrite, per refusal category: the scene stays, what a
+# safety filter objects to is named as absent.
+_SAFER = {
+    "child": "with adults only",
+    "person": "with no people in frame",
+    "celebrity": "with a fictional presenter, no real or famous person",
+    "violence": "calm and peaceful, with no violence",
+    "dangerous": "safe and harmless, nothing dangerous",
+    "sexual": "fully clothed, family-friendly",
+}
+
+
 class DemoScriptWriter:
     provider = PROVIDER
+
+    def rephrase_visual(
+        self, block: Block, language: Language, style: Style, reason_code: str
+    ) -> str:
+        """A deterministic safer wording of the block's visual (no model offline)."""
+        category = reason_code.removeprefix("content_filtered.")
+        safer = _SAFER.get(category, "family-friendly and within usage guidelines")
+        return f"{block.visual.rstrip('. ')}, {safer}"
 
     def write_script(self, brief: ScriptBrief) -> Script:
         subject = _subject(brief.theme)
@@ -120,7 +152,7 @@ class DemoScriptWriter:
                     sound_effects=_SOUNDS[index % len(_SOUNDS)],
                 )
             )
-        title = f"{subject[:60]} ({brief.style.value})"
+        title = f"{subject} ({brief.style.value})"
         return Script(
             title=title,
             language=brief.language,

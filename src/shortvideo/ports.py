@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from shortvideo.models import Character, Creator, JobDoc, Language, Script, Style, Word
+from shortvideo.media.splice import Span
+from shortvideo.models import Block, Character, Creator, JobDoc, Language, Script, Style, Word
 
 # A mutation receives the current document and returns the fields to set (None: write nothing).
 Mutation = Callable[[JobDoc], dict[str, Any] | None]
@@ -40,6 +42,14 @@ class JobStore(Protocol):
         each when given (a projection: less to transfer and decode)."""
         ...
 
+    def count_running_jobs(self, created_by: str) -> int:
+        """How many of the creator's jobs are not finished (any non-terminal status)."""
+        ...
+
+    def release_budget(self, month: str, amount_usd: float) -> None:
+        """Give `amount_usd` back to the month's reservations (a cancelled job's unbilled part)."""
+        ...
+
     def get_character(self, character_id: str) -> Character | None: ...
     def get_cached_script(self, key: str) -> dict[str, Any] | None: ...
     def put_cached_script(self, key: str, entry: dict[str, Any]) -> None: ...
@@ -50,7 +60,14 @@ class CreatorStore(Protocol):
         """Store a new creator; CreatorExists when the id is taken."""
         ...
 
-    def find_by_token_hash(self, token_sha256: str) -> Creator | None: ...
+    def delete_creator(self, creator_id: str, now: datetime) -> bool:
+        """Revoke the creator's token at once and keep its id taken for ever (a tombstone);
+        False when there is no such creator."""
+        ...
+
+    def find_by_token_hash(self, token_sha256: str) -> Creator | None:
+        """The live creator whose token has this SHA-256 (never a deleted one)."""
+        ...
 
 
 class BlobStore(Protocol):
@@ -75,8 +92,9 @@ class BlobStore(Protocol):
 
 
 class RateLimiter(Protocol):
-    def acquire(self, key: str, per_minute: int) -> float:
-        """Take one slot of `key` in the last minute: 0 when granted, else seconds to wait."""
+    def acquire(self, key: str, per_minute: int, *, per_hour: int = 0) -> float:
+        """Take one slot of `key` if the last minute (and hour, when per_hour > 0) have room:
+        0 when granted, else seconds to wait. 0 as a limit means none."""
         ...
 
 
@@ -99,6 +117,12 @@ class ScriptModel(Protocol):
     provider: str
 
     def write_script(self, brief: ScriptBrief) -> Script: ...
+    def rephrase_visual(
+        self, block: Block, language: Language, style: Style, reason_code: str
+    ) -> str:
+        """The block's visual prompt rewritten more safely, keeping the scene's meaning, after
+        the video model refused it with `reason_code` ("content_filtered.<category>")."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -114,7 +138,8 @@ class VideoStep:
     style: Style
     language: Language
     output_prefix: str  # blob name prefix the model writes its result under
-    previous_video_uri: str | None = None
+    previous_video_uri: str | None = None  # an extension's input: the tail of the video so far
+    first_frame_uri: str | None = None  # image-to-video: the previous part's last frame (PNG)
     reference_image_uris: tuple[str, ...] = ()
     model: str | None = None  # None: the adapter's configured model
 
@@ -126,6 +151,7 @@ class OperationStatus:
     error_code: str | None = None
     error_message: str | None = None
     filtered: bool = False
+    retryable: bool = True  # False: a deterministic error (e.g. code 3) that fails again
     billed_seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -139,6 +165,17 @@ class VideoModel(Protocol):
         ...
 
     def poll(self, operation_name: str) -> OperationStatus: ...
+
+
+class VideoEditor(Protocol):
+    """The video agent's own media work: extension tails, last frames, measured lengths."""
+
+    def duration(self, path: Path) -> float: ...
+    def make_tail(self, spans: Sequence[Span], out: Path) -> None:
+        """Join `spans` into one 24 fps 720x1280 H.264/AAC file (an extension's input)."""
+        ...
+
+    def last_frame(self, src: Path, out: Path) -> None: ...
 
 
 class Narrator(Protocol):
