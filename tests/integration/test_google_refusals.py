@@ -148,14 +148,15 @@ def location_of(call: dict[str, Any]) -> str:
 
 
 def test_each_adapter_calls_its_model_in_its_own_location(fake: FakeVertex, tmp_path) -> None:
-    env = {"GEMINI_LOCATION": "europe-west4", "VEO_LOCATION": "us-east4",
+    # Within the fake's default allow-list: Gemini moved to `global`, the rest regional.
+    env = {"GEMINI_LOCATION": "global", "VEO_LOCATION": "us-central1",
            "IMAGE_LOCATION": "us-central1"}  # fmt: skip
     GeminiScriptWriter(settings(fake, **env)).write_script(brief())
     NanoBananaImageModel(settings(fake, **env)).make_character_image("Nova", "a fox", Style.ANIME)
     GeminiNarrator(settings(fake, **env)).speak("Hello.", Language.EN, "Kore", tmp_path / "a.wav")
     VeoVideoModel(settings(fake, **env)).submit(step("l1", 0))
     assert [location_of(c) for c in fake.calls()] == [
-        "europe-west4", "us-central1", "global", "us-east4"  # TTS: `global` (its default)
+        "global", "us-central1", "global", "us-central1"  # TTS: `global` (its default)
     ]  # fmt: skip
 
 
