@@ -139,8 +139,13 @@ rollback() {
   local release="$ROLLBACK_TO" images_file="$OUT_DIR/$ENV-rollback.tfvars.json"
   if [ -z "$release" ]; then
     # Releases are named by UTC time: the last one is what runs, the one before it is the target.
-    release="$(capture "$RELEASES/<previous release>.json" bash -c \
-      "gcloud storage ls --project='$PROJECT' '$RELEASES/' | sort | tail -n 2 | head -n 1")"
+    local listing
+    listing="$(capture "$RELEASES/<previous release>.json" \
+      gcloud storage ls "--project=$PROJECT" "$RELEASES/")"
+    if [ "$DRY_RUN" -eq 0 ] && [ "$(printf '%s\n' "$listing" | grep -c .)" -lt 2 ]; then
+      die "fewer than two releases recorded under $RELEASES: nothing to roll back to"
+    fi
+    release="$(printf '%s\n' "$listing" | sort | tail -n 2 | head -n 1)"
   fi
   [ -n "$release" ] || die "no previous release recorded under $RELEASES"
   run gcloud storage cp "$release" "$images_file" "--project=$PROJECT"
@@ -213,5 +218,5 @@ if [ "$command" = "lock" ]; then
   exit 0
 fi
 parse_args "$@"
-note "$command to environment $ENV, project $PROJECT, region $REGION$([ "$DRY_RUN" -eq 1 ] && echo ', dry run: nothing runs')"
+note "$command: environment $ENV, project $PROJECT, region $REGION$([ "$DRY_RUN" -eq 1 ] && echo ', dry run: nothing runs')"
 "$command"
