@@ -6,17 +6,19 @@ import copy
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from shortvideo.errors import (
+    BUDGET_REFUSAL,
     BudgetExceeded,
     CreatorExists,
     MediaError,
     QuotaExceeded,
     UnknownJob,
 )
-from shortvideo.models import Character, Creator, JobDoc, Script
+from shortvideo.models import Character, Creator, JobDoc, Script, Status
 from shortvideo.ports import BudgetCharge, Mutation, OperationStatus, ScriptBrief, VideoStep
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services
@@ -35,7 +37,7 @@ class MemoryJobStore:
         if charge is not None:
             reserved = self.budgets.get(charge.month, 0.0)
             if charge.budget_usd and reserved + charge.amount_usd > charge.budget_usd:
-                raise BudgetExceeded("monthly budget exceeded", field="budget")
+                raise BudgetExceeded(BUDGET_REFUSAL, field="budget")
             self.budgets[charge.month] = reserved + charge.amount_usd
         self.jobs[doc["video_id"]] = copy.deepcopy(doc)
 
@@ -65,6 +67,16 @@ class MemoryJobStore:
             mine = [{k: d[k] for k in fields if k in d} for d in mine]
         return [copy.deepcopy(d) for d in mine[:limit]]
 
+    def count_running_jobs(self, created_by: str) -> int:
+        return sum(
+            1
+            for d in self.jobs.values()
+            if d.get("created_by") == created_by and not Status(d["status"]).terminal
+        )
+
+    def release_budget(self, month: str, amount_usd: float) -> None:
+        self.budgets[month] = self.budgets.get(month, 0.0) - amount_usd
+
     def get_character(self, character_id: str) -> Character | None:
         return self.characters.get(character_id)
 
@@ -78,6 +90,7 @@ class MemoryJobStore:
 class MemoryCreatorStore:
     def __init__(self) -> None:
         self.creators: dict[str, Creator] = {}
+        self.deleted: dict[str, datetime] = {}
         self.lookups = 0
 
     def add_creator(self, creator: Creator) -> None:
@@ -85,10 +98,16 @@ class MemoryCreatorStore:
             raise CreatorExists(f"creator {creator.creator_id!r} exists", field="creator_id")
         self.creators[creator.creator_id] = creator
 
+    def delete_creator(self, creator_id: str, now: datetime) -> bool:
+        if creator_id not in self.creators or creator_id in self.deleted:
+            return False
+        self.deleted[creator_id] = now  # a tombstone: the id stays taken
+        return True
+
     def find_by_token_hash(self, token_sha256: str) -> Creator | None:
         self.lookups += 1
         for creator in self.creators.values():
-            if creator.token_sha256 == token_sha256:
+            if creator.token_sha256 == token_sha256 and creator.creator_id not in self.deleted:
                 return creator
         return None
 
@@ -150,8 +169,9 @@ class WindowRateLimiter:
 
     granted: dict[str, int] = field(default_factory=dict)
 
-    def acquire(self, key: str, per_minute: int) -> float:
-        if per_minute and self.granted.get(key, 0) >= per_minute:
+    def acquire(self, key: str, per_minute: int, *, per_hour: int = 0) -> float:
+        limits = [n for n in (per_minute, per_hour) if n > 0]
+        if limits and self.granted.get(key, 0) >= min(limits):
             return 30.0
         self.granted[key] = self.granted.get(key, 0) + 1
         return 0.0

@@ -74,7 +74,7 @@ def wait_for_job(env: Mapping[str, str], video_id: str, timeout: float) -> dict[
             if job.get("total_blocks"):
                 blocks = f" {job.get('completed_blocks') or 0}/{job['total_blocks']} blocks"
             say(f"[{int(time.monotonic() - started):3d}s] {status}{blocks}")
-        if status in ("completed", "failed"):
+        if status in ("completed", "failed", "cancelled"):
             return job
         time.sleep(1)
     return {**job, "status": "timeout",

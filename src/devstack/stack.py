@@ -237,7 +237,8 @@ class Stack:
         """uvicorn with the API's factory, one worker; requests are logged by the app, not here."""
         argv = [str(venv_bin(self.root, ".venv", "python")), "-m", "uvicorn",
                 "--factory", "shortvideo.api.main:build", "--host", "127.0.0.1",
-                "--port", str(self.ports[API]), "--no-access-log", "--log-level", "warning"]
+                "--port", str(self.ports[API]), "--no-access-log", "--log-level", "warning",
+                "--no-server-header"]  # no banner, as in the documented Cloud Run command
         env = {**os.environ, **coverage_env(self.root), **self.env()}
         health = f"{self.api_url}/health"
         return Launch(argv, env, lambda: http_ok(health))

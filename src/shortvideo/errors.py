@@ -16,10 +16,8 @@ class PipelineError(Exception):
         self.field = field
 
     def to_json(self) -> dict[str, object]:
-        body: dict[str, object] = {"code": self.code, "message": self.message}
-        if self.field:
-            body["field"] = self.field
-        return {"error": body}
+        # `field` is always present (null when no one field is at fault): one schema for all.
+        return {"error": {"code": self.code, "message": self.message, "field": self.field or None}}
 
 
 class InvalidRequest(PipelineError):
@@ -133,6 +131,9 @@ class CostCeilingExceeded(InvalidRequest):
     http_status = 422
 
 
+BUDGET_REFUSAL = "the service is at capacity for this month: please try again next month"
+
+
 class BudgetExceeded(PipelineError):
     code = "monthly_budget_exceeded"
     http_status = 402
@@ -143,3 +144,28 @@ class CostCeilingReached(PipelineError):
 
     code = "cost_ceiling_reached"
     retryable = False
+
+
+class RateLimited(PipelineError):
+    """A creator's request rate is over its limit; the answer says when to come back."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after_seconds: float) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class TooManyRunningJobs(PipelineError):
+    """The creator already has as many unfinished videos as allowed."""
+
+    code = "too_many_running_jobs"
+    http_status = 429
+
+
+class NotCancellable(PipelineError):
+    """The job is already finished (completed, failed or cancelled)."""
+
+    code = "not_cancellable"
+    http_status = 409

@@ -13,13 +13,25 @@ from shortvideo.errors import BodyTooLarge, InvalidRequest, MethodNotAllowed, Pi
 from shortvideo.logs import get_logger
 
 MAX_BODY_BYTES = 64 * 1024
+# No request of ours nests more than a few levels; a deeper body is refused before anything walks
+# it (the C decoder itself raises RecursionError near 1000 levels, which must not become a 500).
+MAX_JSON_DEPTH = 32
 _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 Dispatch = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
 
+# The functions answer JSON to machines only: never sniffed, never cached.
+_RESPONSE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+
+
 def json_response(status: int, body: dict[str, Any]) -> flask.Response:
-    return flask.Response(json.dumps(body, default=str), status=status, mimetype="application/json")
+    return flask.Response(
+        json.dumps(body, default=str),
+        status=status,
+        mimetype="application/json",
+        headers=_RESPONSE_HEADERS,
+    )
 
 
 def read_json_object(request: flask.Request, *, allow_empty: bool = False) -> dict[str, Any]:
@@ -37,13 +49,37 @@ def decode_json_object(raw: bytes, *, allow_empty: bool = False) -> dict[str, An
     """The body as a JSON object, or InvalidRequest naming `body` (shared with the creator API)."""
     if allow_empty and not raw.strip():
         return {}
+    if _nesting_depth(raw) > MAX_JSON_DEPTH:
+        raise InvalidRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels", field="body")
     try:
         payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidRequest("the body must be JSON", field="body") from exc
     if not isinstance(payload, dict):
         raise InvalidRequest("the body must be a JSON object", field="body")
     return payload
+
+
+def _nesting_depth(raw: bytes) -> int:
+    """The deepest bracket nesting outside strings: one pass, no recursion, no decoding."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 def doorbell_video_id(payload: dict[str, Any]) -> str:
@@ -70,5 +106,7 @@ def serve(
     except Exception:
         # A stack trace goes to the log, never to the caller; 500 makes Cloud Tasks retry.
         log.exception("request_crashed")
-        return json_response(500, {"error": {"code": "internal", "message": "internal error"}})
+        return json_response(
+            500, {"error": {"code": "internal", "message": "internal error", "field": None}}
+        )
     return json_response(status, body)

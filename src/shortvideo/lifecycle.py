@@ -8,11 +8,14 @@ No other module writes `status`, `lease_*`, `attempts` or `error`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from shortvideo.models import (
     ASSEMBLE,
+    EXTENSION_SECONDS,
+    OPENING_SECONDS,
     SCRIPT,
     VIDEO,
     JobDoc,
@@ -25,17 +28,19 @@ from shortvideo.ports import Mutation
 
 WAITING = "waiting"  # lease_owner while the video stage waits for a scheduled poll
 
+# Every non-terminal status may fail or be cancelled by its creator; terminal ones are final.
+_ENDINGS = frozenset({Status.FAILED, Status.CANCELLED})
 ALLOWED: dict[Status, frozenset[Status]] = {
-    Status.QUEUED: frozenset({Status.SCRIPTING, Status.FAILED}),
-    Status.SCRIPTING: frozenset({Status.SCRIPT_GENERATED, Status.QUEUED, Status.FAILED}),
-    Status.SCRIPT_GENERATED: frozenset({Status.GENERATING_VIDEO, Status.FAILED}),
-    Status.GENERATING_VIDEO: frozenset(
-        {Status.VIDEO_GENERATED, Status.SCRIPT_GENERATED, Status.FAILED}
-    ),
-    Status.VIDEO_GENERATED: frozenset({Status.ASSEMBLING, Status.FAILED}),
-    Status.ASSEMBLING: frozenset({Status.COMPLETED, Status.VIDEO_GENERATED, Status.FAILED}),
+    Status.QUEUED: frozenset({Status.SCRIPTING}) | _ENDINGS,
+    Status.SCRIPTING: frozenset({Status.SCRIPT_GENERATED, Status.QUEUED}) | _ENDINGS,
+    Status.SCRIPT_GENERATED: frozenset({Status.GENERATING_VIDEO}) | _ENDINGS,
+    Status.GENERATING_VIDEO: frozenset({Status.VIDEO_GENERATED, Status.SCRIPT_GENERATED})
+    | _ENDINGS,
+    Status.VIDEO_GENERATED: frozenset({Status.ASSEMBLING}) | _ENDINGS,
+    Status.ASSEMBLING: frozenset({Status.COMPLETED, Status.VIDEO_GENERATED}) | _ENDINGS,
     Status.COMPLETED: frozenset(),
     Status.FAILED: frozenset(),
+    Status.CANCELLED: frozenset(),
 }
 
 
@@ -351,13 +356,40 @@ def doorbell_due(doc: JobDoc, now: datetime, grace_seconds: int) -> bool:
     return bool(now - doc["updated_at"] >= grace)
 
 
-def cancel(now: datetime, reason: str) -> Mutation:
+def in_flight_video_seconds(doc: JobDoc) -> int:
+    """Seconds of a video operation submitted (or maybe submitted) but not yet recorded as
+    billed: the provider bills it even if nobody polls it again."""
+    pending = doc.get("veo_operation") or doc.get("veo_submit_intent")
+    if not isinstance(pending, dict) or "block" not in pending:
+        return 0
+    return OPENING_SECONDS if pending["block"] == 0 else EXTENSION_SECONDS
+
+
+def cancel(now: datetime, *, by: str, unbilled_usd: Callable[[JobDoc], float]) -> Mutation:
+    """The creator stops a queued or running job: `cancelled`, lease taken away at once.
+
+    A stage holding the lease loses it at its next write (`_require_owner`: the status is no
+    longer its active one), so it submits no new video operation; no claim takes a cancelled
+    job and the monitor lists non-terminal jobs only. `cost.released_usd` records what the
+    caller gives back to the month's budget: the estimate less what was or will be billed.
+    """
+
     def mutate(doc: JobDoc) -> dict[str, Any]:
         if Status(doc["status"]).terminal:
-            raise Skip("already finished")
-        stage = stage_for_status(Status(doc["status"]))
-        error = {"stage": stage.name if stage else None, "code": "cancelled", "message": reason}
-        return transition(doc, Status.FAILED, now, error=error, lease_owner=None)
+            raise Skip(f"job is already {doc['status']}")
+        cost = {**doc.get("cost", {}), "released_usd": round(max(unbilled_usd(doc), 0.0), 4)}
+        return transition(
+            doc,
+            Status.CANCELLED,
+            now,
+            cancelled_at=now,
+            cancelled_by=by,
+            cost=cost,
+            lease_owner=None,
+            lease_expires_at=None,
+            wake_at=None,
+            next_retry_at=None,
+        )
 
     return mutate
 

@@ -28,10 +28,11 @@ class Status(enum.StrEnum):
     ASSEMBLING = "assembling"
     COMPLETED = "completed"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # by its creator; nothing more is done or billed
 
     @property
     def terminal(self) -> bool:
-        return self in (Status.COMPLETED, Status.FAILED)
+        return self in (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
 
 
 class Style(enum.StrEnum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,6 +41,14 @@ class JobStore(Protocol):
         each when given (a projection: less to transfer and decode)."""
         ...
 
+    def count_running_jobs(self, created_by: str) -> int:
+        """How many of the creator's jobs are not finished (any non-terminal status)."""
+        ...
+
+    def release_budget(self, month: str, amount_usd: float) -> None:
+        """Give `amount_usd` back to the month's reservations (a cancelled job's unbilled part)."""
+        ...
+
     def get_character(self, character_id: str) -> Character | None: ...
     def get_cached_script(self, key: str) -> dict[str, Any] | None: ...
     def put_cached_script(self, key: str, entry: dict[str, Any]) -> None: ...
@@ -50,7 +59,14 @@ class CreatorStore(Protocol):
         """Store a new creator; CreatorExists when the id is taken."""
         ...
 
-    def find_by_token_hash(self, token_sha256: str) -> Creator | None: ...
+    def delete_creator(self, creator_id: str, now: datetime) -> bool:
+        """Revoke the creator's token at once and keep its id taken for ever (a tombstone);
+        False when there is no such creator."""
+        ...
+
+    def find_by_token_hash(self, token_sha256: str) -> Creator | None:
+        """The live creator whose token has this SHA-256 (never a deleted one)."""
+        ...
 
 
 class BlobStore(Protocol):
@@ -75,8 +91,9 @@ class BlobStore(Protocol):
 
 
 class RateLimiter(Protocol):
-    def acquire(self, key: str, per_minute: int) -> float:
-        """Take one slot of `key` in the last minute: 0 when granted, else seconds to wait."""
+    def acquire(self, key: str, per_minute: int, *, per_hour: int = 0) -> float:
+        """Take one slot of `key` if the last minute (and hour, when per_hour > 0) have room:
+        0 when granted, else seconds to wait. 0 as a limit means none."""
         ...
 
 

@@ -18,6 +18,8 @@ from pydantic import (
 
 from shortvideo.errors import ConfigError
 
+LOCAL_TOKEN_SECRET = "local-stack-only-token-secret"
+
 
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -60,8 +62,15 @@ class Settings(BaseModel):
     max_job_cost_usd: float = Field(40.0, alias="MAX_JOB_COST_USD", ge=0)
     monthly_budget_usd: float = Field(2000.0, alias="MONTHLY_BUDGET_USD", ge=0)
 
-    # Creator API: how long a verified token is remembered in-process (0 = ask Firestore each time).
-    api_token_cache_seconds: float = Field(30.0, alias="API_TOKEN_CACHE_SECONDS", ge=0)
+    # Creator API. Tokens carry an HMAC under this secret (shortvideo.creators); the default is
+    # for the local stack only and must be replaced by a real secret anywhere else.
+    api_token_secret: str = Field(LOCAL_TOKEN_SECRET, alias="API_TOKEN_SECRET", min_length=16)
+    # Browser origins allowed to call the API (comma-separated); none by default.
+    cors_allowed_origins: tuple[str, ...] = Field((), alias="CORS_ALLOWED_ORIGINS")
+    # Abuse limits per creator, shared by all API instances (Firestore); 0 = no limit.
+    create_video_per_minute: int = Field(5, alias="CREATE_VIDEO_PER_MINUTE", ge=0)
+    create_video_per_hour: int = Field(30, alias="CREATE_VIDEO_PER_HOUR", ge=0)
+    max_running_jobs_per_creator: int = Field(3, alias="MAX_RUNNING_JOBS_PER_CREATOR", ge=0)
 
     # Orchestration.
     lease_seconds: int = Field(90, alias="LEASE_SECONDS", ge=5)
@@ -102,6 +111,13 @@ class Settings(BaseModel):
     def _int_list(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(int(part) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _str_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @field_validator("provider")

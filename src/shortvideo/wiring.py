@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from typing import Any
 
-from shortvideo.logs import get_logger
+from shortvideo.errors import ConfigError
 from shortvideo.ports import (
     BlobStore,
     CreatorStore,
@@ -19,6 +20,11 @@ from shortvideo.ports import (
     VideoModel,
 )
 from shortvideo.settings import Settings, get_settings
+
+# Entry-point groups of provider plugins: {name: module with script_model, video_model,
+# narrator factories} and {engine name: transcriber factory}.
+PROVIDER_GROUP = "shortvideo.providers"
+TRANSCRIBER_GROUP = "shortvideo.transcribers"
 
 
 @dataclass
@@ -60,17 +66,26 @@ class Services:
         return model
 
 
+def _plugin(group: str, name: str) -> Any:
+    """An adapter factory from an installed provider plugin (a Python entry point).
+
+    The offline demo and instant providers live in the `demo_providers` package, which the
+    local stack installs and no deployment ships: the product never imports it, it only finds
+    what is registered under `group` (pyproject's [project.entry-points]).
+    """
+    found = entry_points(group=group, name=name)
+    if not found:
+        raise ConfigError(f"no {group} plugin named {name!r} is installed")
+    return next(iter(found)).load()
+
+
 def _script_model(settings: Settings) -> ScriptModel:
     if settings.model_provider == "google":
         from shortvideo.adapters.google_models import GeminiScriptWriter
 
         return GeminiScriptWriter(settings)
-    from shortvideo.adapters.demo_script import DemoScriptWriter
-
-    get_logger(stage="script").warning(
-        "demo_provider", detail="offline demo script writer, no Gemini"
-    )
-    return DemoScriptWriter()
+    model: ScriptModel = _plugin(PROVIDER_GROUP, settings.model_provider).script_model(settings)
+    return model
 
 
 def _narrator(settings: Settings) -> Narrator:
@@ -78,22 +93,17 @@ def _narrator(settings: Settings) -> Narrator:
         from shortvideo.adapters.google_tts import GeminiNarrator
 
         return GeminiNarrator(settings)
-    from shortvideo.adapters.espeak_narrator import EspeakNarrator
-
-    return EspeakNarrator()
+    narrator: Narrator = _plugin(PROVIDER_GROUP, settings.model_provider).narrator(settings)
+    return narrator
 
 
 def _transcriber(settings: Settings) -> Transcriber:
-    if settings.whisper_engine == "instant":
-        from shortvideo.adapters.instant_video import InstantTranscriber
+    if settings.whisper_engine in ("faster-whisper", "openai-whisper"):
+        from shortvideo.adapters.whisper import load_transcriber
 
-        get_logger(stage="assemble").warning(
-            "demo_provider", detail="instant transcriber: the instant clip's line, no Whisper"
-        )
-        return InstantTranscriber()
-    from shortvideo.adapters.whisper import load_transcriber
-
-    return load_transcriber(settings)
+        return load_transcriber(settings)
+    model: Transcriber = _plugin(TRANSCRIBER_GROUP, settings.whisper_engine)(settings)
+    return model
 
 
 def _video_model(settings: Settings, blobs: BlobStore) -> VideoModel:
@@ -101,24 +111,9 @@ def _video_model(settings: Settings, blobs: BlobStore) -> VideoModel:
         from shortvideo.adapters.google_models import VeoVideoModel
 
         return VeoVideoModel(settings)
-    if settings.demo_video_mode == "instant":
-        from shortvideo.adapters.instant_video import InstantVideoModel
-
-        get_logger(stage="video").warning(
-            "demo_provider", detail="instant demo video model: every block copies one clip"
-        )
-        return InstantVideoModel(
-            blobs, settings.workdir / "demo-instant", settings.demo_video_latency_seconds
-        )
-    from shortvideo.adapters.demo_video import DemoVideoModel
-
-    get_logger(stage="video").warning("demo_provider", detail="offline demo video model, no Veo")
-    return DemoVideoModel(
-        blobs,
-        settings.workdir / "demo-video",
-        settings.demo_video_latency_seconds,
-        settings.demo_video_fail_blocks,
-    )
+    plugin = _plugin(PROVIDER_GROUP, settings.model_provider)
+    model: VideoModel = plugin.video_model(settings, blobs)
+    return model
 
 
 def build_services(settings: Settings) -> Services:

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
+from demo_providers.render import extend_video, render_block_clip
 from devstack.chaos import CHAOS_OVERRIDES, fake_configure, fake_get
 from devstack.clients import firestore_client
 from devstack.scheduler import post_json
 from devstack.stack import Stack
-from shortvideo.media.demo_render import extend_video, render_block_clip
 from shortvideo.media.ffmpeg import probe, run_ffmpeg
 from shortvideo.models import Language, Style
 from tests.conftest import LOCAL_STACK_OVERRIDES, REPO_ROOT

@@ -9,7 +9,7 @@ Endpoints (the SDK's paths; {v} is v1beta1, the SDK's Vertex default, or v1):
        lines after the first
   POST .../models/{m}:predictLongRunning      Veo: {"name": ".../models/{m}/operations/{id}"}
   POST .../models/{m}:fetchPredictOperation   {"operationName"} -> the operation
-Veo renders a REAL clip (shortvideo.media.demo_render: the prompt's `Style: x.` line, its
+Veo renders a REAL clip (demo_providers.render: the prompt's `Style: x.` line, its
 `Dialogue (xx): "..."` line spoken by espeak-ng, durationSeconds long) and writes it to the GCS
 emulator (STORAGE_EMULATOR_HOST) at {storageUri}{operation id}/sample_0.mp4; an extension
 (instances[0].video.gcsUri) is the input video followed by the new clip, as Veo's extend is.
@@ -64,10 +64,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from shortvideo.adapters.demo_script import DemoScriptWriter
-from shortvideo.media.demo_render import FONT_FILE, extend_video, render_block_clip
+from demo_providers.render import FONT_FILE, extend_video, render_block_clip
+from demo_providers.script_writer import DemoScriptWriter
+from demo_providers.speech import espeak_voice, speak_to_fit
 from shortvideo.media.ffmpeg import escape_filter_value, probe, run_ffmpeg
-from shortvideo.media.speech import espeak_voice, speak_to_fit
 from shortvideo.models import Character, Language, Style
 from shortvideo.ports import ScriptBrief
 from shortvideo.voices import GEMINI_VOICES, espeak_variant

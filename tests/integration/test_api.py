@@ -47,6 +47,11 @@ def test_create_list_and_read_through_the_api_process(api: Stack, clean_emulator
         )
         bad = http.post("/videos", json={"theme": "x", "music": "polka"}, headers=as_ada)
         assert bad.status_code == 422 and bad.json()["error"]["field"] == "music"
+        for answer in (created, listed_answer := http.get("/videos/my-videos", headers=as_ada),
+                       bad, http.get("/nowhere")):  # fmt: skip
+            assert "server" not in answer.headers  # uvicorn --no-server-header
+            assert answer.headers["x-content-type-options"] == "nosniff"
+        assert listed_answer.headers["cache-control"] == "no-store"
     db = firestore.Client()
     jobs = [d.to_dict() for d in db.collection("video_status").stream()]
     assert sorted(j["video_id"] for j in jobs) == sorted(ids)

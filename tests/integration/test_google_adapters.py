@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from demo_providers.script_writer import DemoScriptWriter
 from devstack import Stack
 from devstack.clients import storage_client
-from shortvideo.adapters.demo_script import DemoScriptWriter
 from shortvideo.adapters.google_models import (
     GeminiNarrator,
     GeminiScriptWriter,

@@ -42,7 +42,7 @@ def test_monthly_budget_refuses_with_402_and_writes_no_job(clean_emulators, monk
         assert second.status_code == 402
         error = second.get_json()["error"]
         assert error["code"] == "monthly_budget_exceeded" and error["field"] == "budget"
-        assert "$25.60 already committed" in error["message"]
+        assert "capacity" in error["message"] and "$" not in error["message"]  # no amounts
         jobs = list(firestore.Client().collection("video_status").stream())
         assert len(jobs) == 1
         too_long = app.post("/", data=json.dumps({"theme": "x", "target_seconds": 90}),

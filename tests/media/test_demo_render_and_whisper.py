@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from demo_providers.render import extend_video, render_block_clip
 from shortvideo.adapters.whisper import FasterWhisperTranscriber, bundled_base_model_dir
-from shortvideo.media.demo_render import extend_video, render_block_clip
 from shortvideo.media.ffmpeg import (
     assemble_args,
     extract_audio_args,

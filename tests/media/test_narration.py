@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from shortvideo.adapters.espeak_narrator import EspeakNarrator
+from demo_providers.narrator import EspeakNarrator
 from shortvideo.adapters.whisper import FasterWhisperTranscriber, bundled_base_model_dir
+from shortvideo.media.audio import wav_seconds
 from shortvideo.media.ffmpeg import run_ffmpeg
 from shortvideo.media.narration import NarrationLine, narration_track_args
-from shortvideo.media.speech import wav_seconds
 from shortvideo.media.wer import word_error_rate
 from shortvideo.models import Language
 from shortvideo.stages.narration import block_start

@@ -9,17 +9,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shortvideo.api import create_app
-from shortvideo.api.auth import TokenAuthenticator
 from shortvideo.creators import hash_token, register_creator
-from shortvideo.errors import CreatorExists, InvalidRequest, Unauthorized
+from shortvideo.errors import CreatorExists, InvalidRequest
+from shortvideo.settings import LOCAL_TOKEN_SECRET
 from tests.fakes import MemoryCreatorStore, ScriptedVideoModel, memory_services
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+SECRET = LOCAL_TOKEN_SECRET  # memory_services' settings use the local default
 
 
 @pytest.fixture
 def svc(tmp_path):
-    services = memory_services(tmp_path)
+    # Per-creator limits have their own tests (test_api_limits); here they are off.
+    services = memory_services(tmp_path, MAX_RUNNING_JOBS_PER_CREATOR="0")
     services._lazy["video"] = ScriptedVideoModel(services.blobs)
     services.blobs.upload_bytes("music/calm.mp3", b"mp3", "audio/mpeg")
     return services
@@ -27,7 +29,10 @@ def svc(tmp_path):
 
 @pytest.fixture
 def tokens(svc) -> dict[str, str]:
-    return {name: register_creator(svc.creators, name, NOW)[1] for name in ("ada", "bob")}
+    return {
+        name: register_creator(svc.creators, name, NOW, token_secret=SECRET)[1]
+        for name in ("ada", "bob")
+    }
 
 
 @pytest.fixture
@@ -74,39 +79,22 @@ def test_health_needs_no_token(client):
     assert client.get("/health").json() == {"status": "ok"}
 
 
-def test_verified_tokens_are_cached_for_the_configured_time():
-    store = MemoryCreatorStore()
-    _, token = register_creator(store, "Ada", NOW)
-    clock = [100.0]
-    authenticator = TokenAuthenticator(store, cache_seconds=30, clock=lambda: clock[0])
-    assert authenticator.creator_for(f"Bearer {token}").creator_id == "ada"
-    assert authenticator.creator_for(f"bearer {token}").creator_id == "ada"
-    assert store.lookups == 1
-    clock[0] += 31
-    authenticator.creator_for(f"Bearer {token}")
-    assert store.lookups == 2
-    with pytest.raises(Unauthorized):  # unknown tokens are never cached as good
-        authenticator.creator_for("Bearer svt_unknown")
-    uncached = TokenAuthenticator(store, cache_seconds=0)
-    uncached.creator_for(f"Bearer {token}")
-    uncached.creator_for(f"Bearer {token}")
-    assert store.lookups == 5
-
-
 def test_register_creator_stores_only_the_hash():
     store = MemoryCreatorStore()
-    creator, token = register_creator(store, "  Ada Lovelace ", NOW)
+    creator, token = register_creator(store, "  Ada Lovelace ", NOW, token_secret=SECRET)
     assert creator.creator_id == "ada-lovelace" and creator.name == "Ada Lovelace"
-    assert token.startswith("svt_") and len(token) > 40
+    assert token.startswith("svt1_") and len(token) == 91
     assert creator.token_sha256 == hash_token(token)
     assert token not in creator.model_dump_json()
     with pytest.raises(CreatorExists):
-        register_creator(store, "Ada Lovelace", NOW)
-    other, other_token = register_creator(store, "Ada Lovelace", NOW, creator_id="ada_2")
+        register_creator(store, "Ada Lovelace", NOW, token_secret=SECRET)
+    other, other_token = register_creator(
+        store, "Ada Lovelace", NOW, creator_id="ada_2", token_secret=SECRET
+    )
     assert other.creator_id == "ada_2" and other_token != token
     for name, creator_id in (("", None), ("!!!", None), ("x" * 101, None), ("ok", "a/b")):
         with pytest.raises(InvalidRequest):
-            register_creator(store, name, NOW, creator_id=creator_id)
+            register_creator(store, name, NOW, creator_id=creator_id, token_secret=SECRET)
 
 
 # --- POST /videos -----------------------------------------------------------------------------
@@ -174,14 +162,14 @@ def test_a_body_over_the_limit_is_refused_even_without_content_length(client, to
 def test_cost_ceiling_and_budget_refusals_keep_their_codes(tmp_path, tokens):
     cheap = memory_services(tmp_path, MAX_JOB_COST_USD="10", MONTHLY_BUDGET_USD="30")
     cheap._lazy["video"] = ScriptedVideoModel(cheap.blobs)
-    _, token = register_creator(cheap.creators, "ada", NOW)
+    _, token = register_creator(cheap.creators, "ada", NOW, token_secret=SECRET)
     client = TestClient(create_app(cheap))
     assert_error(
         post(client, token, {"theme": "t"}), 422, "target_seconds", "cost_ceiling_exceeded"
     )
     cheap2 = memory_services(tmp_path, MONTHLY_BUDGET_USD="30")
     cheap2._lazy["video"] = ScriptedVideoModel(cheap2.blobs)
-    _, token2 = register_creator(cheap2.creators, "ada", NOW)
+    _, token2 = register_creator(cheap2.creators, "ada", NOW, token_secret=SECRET)
     client2 = TestClient(create_app(cheap2))
     assert post(client2, token2, {"theme": "t"}).status_code == 202
     assert_error(post(client2, token2, {"theme": "t"}), 402, "budget", "monthly_budget_exceeded")

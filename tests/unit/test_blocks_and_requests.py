@@ -1,6 +1,6 @@
 import pytest
 
-from shortvideo.adapters.demo_script import DemoScriptWriter
+from demo_providers.script_writer import DemoScriptWriter
 from shortvideo.errors import InvalidRequest, ScriptInvalid
 from shortvideo.models import (
     Character,

@@ -1,7 +1,10 @@
+from pathlib import Path
+
 import pytest
+from functions_framework import create_app
 
 from shortvideo.errors import ConfigError, InvalidRequest
-from shortvideo.http import doorbell_video_id
+from shortvideo.http import decode_json_object, doorbell_video_id
 from shortvideo.settings import settings_from
 
 
@@ -30,3 +33,28 @@ def test_backoff_schedule_and_settings_validation():
         settings_from({"PIPELINE_PROVIDER": "openai"})
     with pytest.raises(ConfigError):
         settings_from({"LEASE_SECONDS": "1"})
+
+
+FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
+DEEP_BODY = "[" * 2000 + "]" * 2000  # 4 KB that sent the C decoder into RecursionError
+
+
+@pytest.mark.parametrize("name", ["script_agent", "video_agent", "assembler", "monitor"])
+@pytest.mark.parametrize("body", [DEEP_BODY, '{"theme": ' + DEEP_BODY + "}", "{" * 2000])
+def test_functions_refuse_a_deeply_nested_body_with_400_naming_body(name, body):
+    app = create_app("handle", str(FUNCTIONS_DIR / name / "main.py")).test_client()
+    response = app.post("/", data=body, content_type="application/json")
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.get_json()["error"]["field"] == "body"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_nesting_depth_ignores_brackets_inside_strings():
+    assert decode_json_object(b'{"theme": "' + b"[{" * 500 + b'\\""}') == {
+        "theme": "[{" * 500 + '"'
+    }
+    with pytest.raises(InvalidRequest) as err:
+        decode_json_object(b'{"a": ' + b"[" * 33 + b"]" * 33 + b"}")
+    assert err.value.field == "body"
+    assert decode_json_object(b'{"a": ' + b"[" * 31 + b"]" * 31 + b"}")["a"]

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from shortvideo.adapters import instant_video
-from shortvideo.adapters.demo_script import DemoScriptWriter
-from shortvideo.adapters.instant_video import (
+from demo_providers import instant as instant_video
+from demo_providers.instant import (
     CLIP_OBJECT,
     InstantTranscriber,
     InstantVideoModel,
     operation_name,
     parse_operation_name,
 )
+from demo_providers.script_writer import DemoScriptWriter
 from shortvideo.errors import ConfigError
 from shortvideo.models import Language, Style
 from shortvideo.ports import VideoStep

@@ -29,6 +29,7 @@ def apply(doc, mutation):
 
 
 def test_every_non_terminal_status_may_fail_and_terminal_ones_are_final():
+    assert set(lifecycle.ALLOWED) == set(Status)  # every status has its row
     for status, targets in lifecycle.ALLOWED.items():
         assert (Status.FAILED in targets) != status.terminal
     with pytest.raises(lifecycle.IllegalTransition):
@@ -147,11 +148,57 @@ def test_doorbell_due_for_retries_and_lost_handoffs():
     assert not lifecycle.doorbell_due(job(status="scripting"), T0 + timedelta(hours=1), 90)
 
 
-def test_cancel_fails_a_running_job_but_not_a_finished_one():
-    doc = apply(job(), lifecycle.cancel(T0, "creator cancelled"))
-    assert doc["status"] == "failed"
+def test_every_non_terminal_status_may_be_cancelled_and_terminal_ones_may_not():
+    for status, targets in lifecycle.ALLOWED.items():
+        assert (Status.CANCELLED in targets) != status.terminal
+    assert Status.CANCELLED.terminal and not lifecycle.ALLOWED[Status.CANCELLED]
+
+
+def cancel(doc, unbilled=1.0):
+    return lifecycle.cancel(T0, by="ada", unbilled_usd=lambda d: unbilled)(doc)
+
+
+@pytest.mark.parametrize("status", [s for s in Status if not s.terminal])
+def test_cancel_ends_any_unfinished_job_and_takes_its_lease_away(status):
+    doc = job(status=status.value, lease_owner="o1", lease_expires_at=T0, wake_at=T0)
+    doc = {**doc, **cancel(doc, unbilled=0.7)}
+    assert doc["status"] == "cancelled" and doc["cancelled_by"] == "ada"
+    assert doc["lease_owner"] is None and doc["wake_at"] is None and doc["next_retry_at"] is None
+    assert doc["cost"]["released_usd"] == 0.7 and doc["cost"]["estimated_usd"] == 1.0
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s.terminal])
+def test_a_finished_job_cannot_be_cancelled(status):
     with pytest.raises(lifecycle.Skip):
-        lifecycle.cancel(T0, "again")(doc)
+        cancel(job(status=status.value))
+
+
+def test_a_cancelled_job_is_never_claimed_and_a_running_stage_loses_its_lease():
+    running = apply(job(status="script_generated"), lifecycle.claim(VIDEO, "o1", T0, 90))
+    cancelled = apply(running, lambda d: cancel(d))
+    for stage in (SCRIPT, VIDEO, ASSEMBLE):
+        with pytest.raises(lifecycle.Skip):
+            lifecycle.claim(stage, "o2", T0, 90)(cancelled)
+    for write in (
+        lifecycle.progress(VIDEO, "o1", T0, {"veo_submit_intent": {"block": 0}}),
+        lifecycle.renew(VIDEO, "o1", T0, 90),
+        lifecycle.complete(VIDEO, "o1", T0, {}),
+        lifecycle.wait(VIDEO, "o1", T0, T0, 30),
+        lifecycle.throttle(VIDEO, "o1", T0, delay_seconds=1, reason="x"),
+        lifecycle.fail(VIDEO, "o1", T0, code="x", message="m", retryable=True,
+                       backoff=BACKOFF, max_attempts=3),
+    ):  # fmt: skip
+        with pytest.raises(lifecycle.Skip):
+            write(cancelled)
+    with pytest.raises(lifecycle.Skip):
+        lifecycle.recover_expired(T0 + timedelta(hours=1), BACKOFF, 3, 90)(cancelled)
+    assert not lifecycle.doorbell_due(cancelled, T0 + timedelta(hours=1), 90)
+
+
+def test_in_flight_video_seconds_count_a_submitted_or_intended_block():
+    assert lifecycle.in_flight_video_seconds(job()) == 0
+    assert lifecycle.in_flight_video_seconds(job(veo_operation={"block": 0})) == 8
+    assert lifecycle.in_flight_video_seconds(job(veo_submit_intent={"block": 3})) == 7
 
 
 def test_a_late_poll_doorbell_is_not_a_failed_attempt():

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
+from demo_providers.script_writer import DemoScriptWriter
 from shortvideo import metering
-from shortvideo.adapters.demo_script import DemoScriptWriter
 from shortvideo.logs import configure_logging
 from shortvideo.models import SCRIPT
 from shortvideo.ports import Mutation

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from shortvideo.adapters.demo_script import DemoScriptWriter
+from demo_providers.script_writer import DemoScriptWriter
 from shortvideo.errors import BudgetExceeded, CostCeilingExceeded
 from shortvideo.stages import intake
 from shortvideo.stages.runner import utcnow

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from shortvideo.adapters.demo_script import DemoScriptWriter
+from demo_providers.script_writer import DemoScriptWriter
 from shortvideo.models import Character, Language, Style
 from shortvideo.ports import ScriptBrief
 from shortvideo.script_cache import cache_entry, cache_key, cached_script

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from shortvideo.adapters.demo_script import DemoScriptWriter
+from demo_providers.script_writer import DemoScriptWriter
 from shortvideo.errors import UnknownCharacter, UnknownJob, UnknownMusic
 from shortvideo.stages import intake, monitor_stage
 from shortvideo.stages.runner import utcnow

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shortvideo.adapters.demo_script import DemoScriptWriter
-from shortvideo.media.demo_render import extend_video, render_block_clip
+from demo_providers.render import extend_video, render_block_clip
+from demo_providers.script_writer import DemoScriptWriter
 from shortvideo.models import Language, Script, Style
 from shortvideo.ports import ScriptBrief
 

@@ -18,13 +18,14 @@ from shortvideo import metering
 from shortvideo.adapters.firestore_limits import release_budget, reserve_budget
 from shortvideo.errors import UnknownJob
 from shortvideo.lifecycle import Skip
-from shortvideo.models import Character, JobDoc
+from shortvideo.models import Character, JobDoc, Status
 from shortvideo.ports import BudgetCharge, Mutation
 
 JOBS = "video_status"
 CHARACTERS = "characters"
 SCRIPT_CACHE = "script_cache"
 _CONTENTION_RETRIES = 6
+NON_TERMINAL = [s.value for s in Status if not s.terminal]
 
 
 class FirestoreJobStore:
@@ -118,6 +119,25 @@ class FirestoreJobStore:
             docs = [snap.to_dict() or {} for snap in query.stream()]
             counts["reads"] += max(1, len(docs))  # a query costs at least one read
         return docs
+
+    def count_running_jobs(self, created_by: str) -> int:
+        # created_by == X and status in [...]: the composite index (created_by, status) of
+        # firestore.indexes.json serves it (decision 8).
+        query: Any = (  # the SDK types count() as its base class
+            self._client.collection(JOBS)
+            .where(filter=FieldFilter("created_by", "==", created_by))
+            .where(filter=FieldFilter("status", "in", NON_TERMINAL))
+            .count()
+        )
+        with metering.firestore_call() as counts:
+            result = query.get()
+            counts["reads"] += 1  # an aggregation costs one read per 1000 index entries
+        return int(result[0][0].value)
+
+    def release_budget(self, month: str, amount_usd: float) -> None:
+        with metering.firestore_call() as counts:
+            release_budget(self._client, month, amount_usd)
+            counts["writes"] += 1
 
     def get_character(self, character_id: str) -> Character | None:
         with metering.firestore_call() as counts:

@@ -5,25 +5,32 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shortvideo import metering
-from shortvideo.errors import BudgetExceeded
+from shortvideo.errors import BUDGET_REFUSAL, BudgetExceeded
+from shortvideo.logs import get_logger
 
 RATE_LIMITS = "rate_limits"
 BUDGETS = "budgets"
 WINDOW = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
+CONTENDED_WAIT_SECONDS = 1.0
 
 
 class FirestoreRateLimiter:
-    """All video agents share one window, so the limit holds across instances."""
+    """Sliding windows on one document per key, so a limit holds across all instances."""
 
     def __init__(self, client: firestore.Client) -> None:
         self._client = client
 
-    def acquire(self, key: str, per_minute: int) -> float:
-        if per_minute <= 0:
+    def acquire(self, key: str, per_minute: int, *, per_hour: int = 0) -> float:
+        """Take one slot if both windows have room (in one transaction); else seconds to wait."""
+        if per_minute <= 0 and per_hour <= 0:
             return 0.0
+        windows = [(n, w) for n, w in ((per_minute, WINDOW), (per_hour, HOUR)) if n > 0]
+        longest = max(w for _, w in windows)
         ref = self._client.collection(RATE_LIMITS).document(key)
         with metering.firestore_call() as counts:
 
@@ -33,13 +40,23 @@ class FirestoreRateLimiter:
                 counts["reads"] += 1
                 snapshot = ref.get(transaction=transaction)
                 data: dict[str, Any] = (snapshot.to_dict() or {}) if snapshot.exists else {}
-                recent = sorted(t for t in data.get("recent", []) if t > now - WINDOW)
-                if len(recent) >= per_minute:
-                    return float((recent[0] + WINDOW - now).total_seconds()) + 0.05
+                recent = sorted(t for t in data.get("recent", []) if t > now - longest)
+                waits = []
+                for limit, window in windows:
+                    inside = [t for t in recent if t > now - window]
+                    if len(inside) >= limit:  # the slot frees when the oldest counted one leaves
+                        waits.append((inside[-limit] + window - now).total_seconds() + 0.05)
+                if waits:
+                    return float(max(waits))
                 transaction.set(ref, {"recent": [*recent, now], "per_minute": per_minute})
                 return 0.0
 
-            wait: float = take(self._client.transaction())
+            try:
+                wait: float = take(self._client.transaction())
+            except (gexc.Aborted, ValueError):
+                # The client gave up after its retries ("Failed to commit transaction"): the
+                # key is hammered right now. Not granted, and not a 500: come back shortly.
+                return CONTENDED_WAIT_SECONDS
             if wait == 0.0:  # granted: the window was written
                 counts["writes"] += 1
         return wait
@@ -60,12 +77,15 @@ def reserve_budget(
     total = _number(result.transform_results[0]) if result.transform_results else amount_usd
     if budget_usd > 0 and total > budget_usd + 1e-9:
         release_budget(client, month, amount_usd)
-        raise BudgetExceeded(
-            f"the monthly video budget of ${budget_usd:.2f} would be exceeded: "
-            f"${total - amount_usd:.2f} already committed in {month}, "
-            f"this video needs ${amount_usd:.2f}",
-            field="budget",
+        # The amounts are the operator's business (the log), not any creator's.
+        get_logger(component="budget").warning(
+            "monthly_budget_refused",
+            month=month,
+            committed_usd=round(total - amount_usd, 2),
+            requested_usd=amount_usd,
+            budget_usd=budget_usd,
         )
+        raise BudgetExceeded(BUDGET_REFUSAL, field="budget")
 
 
 def release_budget(client: firestore.Client, month: str, amount_usd: float) -> None:

@@ -6,7 +6,9 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from shortvideo.api.auth import TokenAuthenticator, bearer_dependency
+from shortvideo.api.edge import install_edge
 from shortvideo.api.errors import install_error_handlers
+from shortvideo.api.openapi import install_openapi
 from shortvideo.api.videos import videos_router
 from shortvideo.wiring import Services
 
@@ -17,10 +19,17 @@ def create_app(services: Services, authenticator: TokenAuthenticator | None = No
         version="0.1.0",
         description="Create short videos from a theme and follow them. "
         "Every /videos route needs `Authorization: Bearer <token>`.",
+        # No docs pages: they load JavaScript from a public CDN. /openapi.json stays.
+        docs_url=None,
+        redoc_url=None,
+        # No trailing-slash redirect: it built Location from the Host header. A 404 instead.
+        redirect_slashes=False,
     )
     install_error_handlers(app)
+    install_edge(app, services.settings.cors_allowed_origins)
+    install_openapi(app)
     auth = authenticator or TokenAuthenticator(
-        services.creators, services.settings.api_token_cache_seconds
+        services.creators, services.settings.api_token_secret
     )
     app.include_router(videos_router(services, bearer_dependency(auth)))
 

@@ -1,18 +1,24 @@
-"""Bearer tokens: the SHA-256 of the presented token is looked up in creators/."""
+"""Bearer tokens: the HMAC is checked first (no read), then the token's SHA-256 is looked up.
+
+Nothing is cached: each request asks Firestore (one read), so a deleted creator's token stops
+working at once on every instance. A token that is malformed or not signed with the server's
+`API_TOKEN_SECRET` is refused before any database read.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-from fastapi import Header
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from shortvideo.creators import hash_token
+from shortvideo.creators import hash_token, is_signed_token
 from shortvideo.errors import Unauthorized
 from shortvideo.models import Creator
 from shortvideo.ports import CreatorStore
 
 MAX_TOKEN_CHARS = 256
+_UNKNOWN = "unknown or revoked token"
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -26,45 +32,34 @@ def bearer_token(authorization: str | None) -> str:
 
 
 class TokenAuthenticator:
-    """Finds the creator of a token; remembers verified tokens for `cache_seconds`.
+    """Finds the live creator of a correctly signed token."""
 
-    Only successes are cached, so a new creator works at once; a deleted creator's token keeps
-    working for at most `cache_seconds` in a process that has already seen it.
-    """
-
-    def __init__(
-        self,
-        store: CreatorStore,
-        cache_seconds: float,
-        clock: Callable[[], float] = time.monotonic,
-        max_entries: int = 10_000,
-    ) -> None:
+    def __init__(self, store: CreatorStore, token_secret: str) -> None:
         self._store = store
-        self._ttl = cache_seconds
-        self._clock = clock
-        self._max = max_entries
-        self._cache: dict[str, tuple[Creator, float]] = {}
+        self._secret = token_secret
 
     def creator_for(self, authorization: str | None) -> Creator:
-        digest = hash_token(bearer_token(authorization))
-        now = self._clock()
-        hit = self._cache.get(digest)
-        if hit is not None and hit[1] > now:
-            return hit[0]
-        creator = self._store.find_by_token_hash(digest)
+        token = bearer_token(authorization)
+        if not is_signed_token(token, self._secret):
+            raise Unauthorized(_UNKNOWN, field="authorization")
+        creator = self._store.find_by_token_hash(hash_token(token))
         if creator is None:
-            raise Unauthorized("unknown or revoked token", field="authorization")
-        if self._ttl > 0:
-            if len(self._cache) >= self._max:
-                self._cache.clear()
-            self._cache[digest] = (creator, now + self._ttl)
+            raise Unauthorized(_UNKNOWN, field="authorization")
         return creator
+
+
+# The OpenAPI document shows a bearer security scheme; errors are ours (auto_error off).
+BEARER_SCHEME = HTTPBearer(auto_error=False, description="a creator's API token")
 
 
 def bearer_dependency(auth: TokenAuthenticator) -> Callable[..., Creator]:
     """A FastAPI dependency (run in the thread pool: the lookup may block on Firestore)."""
 
-    def current_creator(authorization: str | None = Header(default=None)) -> Creator:
-        return auth.creator_for(authorization)
+    def current_creator(
+        credentials: HTTPAuthorizationCredentials | None = Depends(BEARER_SCHEME),  # noqa: B008
+    ) -> Creator:
+        if credentials is None:
+            raise Unauthorized("send Authorization: Bearer <token>", field="authorization")
+        return auth.creator_for(f"{credentials.scheme} {credentials.credentials}")
 
     return current_creator

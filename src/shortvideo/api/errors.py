@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from shortvideo.errors import PipelineError, Unauthorized
+from shortvideo.api.edge import SECURITY_HEADERS
+from shortvideo.errors import PipelineError, RateLimited, Unauthorized
 from shortvideo.logs import get_logger
 
 _LOCATIONS = ("body", "query", "path", "header")
@@ -23,10 +25,7 @@ def api_status(exc: PipelineError) -> int:
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if field:
-        body["field"] = field
-    return {"error": body}
+    return {"error": {"code": code, "message": message, "field": field or None}}
 
 
 async def _pipeline_error(request: Request, exc: Exception) -> JSONResponse:
@@ -37,7 +36,11 @@ async def _pipeline_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("request_failed", code=exc.code, message=exc.message)
     else:
         log.info("request_rejected", code=exc.code, field=exc.field, status=status)
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    headers: dict[str, str] | None = None
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after_seconds)))}
     return JSONResponse(exc.to_json(), status_code=status, headers=headers)
 
 
@@ -66,7 +69,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 async def _crash(request: Request, exc: Exception) -> JSONResponse:
     # The stack trace goes to the log, never to the caller.
     get_logger(path=request.url.path, method=request.method).exception("request_crashed")
-    return JSONResponse(error_body("internal", "internal error"), status_code=500)
+    # Starlette answers this from outside the middleware stack: add the edge's headers here.
+    return JSONResponse(
+        error_body("internal", "internal error"), status_code=500, headers=SECURITY_HEADERS
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -11,8 +11,11 @@ from starlette.concurrency import run_in_threadpool
 
 from shortvideo.api import views
 from shortvideo.api.body import read_json_body
+from shortvideo.api.openapi import errors, video_request_body
 from shortvideo.errors import InvalidRequest, UnknownJob
 from shortvideo.models import Creator, VideoRequest
+from shortvideo.stages.cancel import cancel_job
+from shortvideo.stages.creator_limits import admit_new_video
 from shortvideo.stages.intake import create_job
 from shortvideo.wiring import Services
 
@@ -30,39 +33,52 @@ def request_for(creator: Creator, payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "created_by": creator.creator_id}
 
 
-def _body_schema() -> dict[str, Any]:
-    schema = VideoRequest.model_json_schema()
-    schema["properties"].pop("created_by", None)
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
 def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> APIRouter:
     router = APIRouter(prefix="/videos", tags=["videos"])
     creator_dep = Depends(current_creator)
+    video_id_path = Path(pattern=VIDEO_ID_PATTERN)
 
-    @router.post("", status_code=202, openapi_extra=_body_schema())
+    @router.post(
+        "",
+        status_code=202,
+        openapi_extra=video_request_body(),
+        response_model=views.Created,
+        responses=errors(400, 401, 402, 405, 413, 422, 429, 500),
+    )
     async def create_video(request: Request, creator: Creator = creator_dep) -> JSONResponse:
         payload = request_for(creator, await read_json_body(request))
-        job = await run_in_threadpool(create_job, svc, payload)
+
+        def admit(_: VideoRequest) -> None:
+            admit_new_video(svc, creator.creator_id)
+
+        job = await run_in_threadpool(create_job, svc, payload, admit)
         body = views.created(job)
         return JSONResponse(body, status_code=202, headers={"Location": body["url"]})
 
     # Declared before /{video_id}, which would otherwise match "my-videos".
-    @router.get("/my-videos")
+    @router.get("/my-videos", response_model=views.Listing, responses=errors(401, 405, 422, 500))
     def my_videos(
         limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT), creator: Creator = creator_dep
     ) -> JSONResponse:
         docs = svc.jobs.list_jobs_by_creator(creator.creator_id, limit, views.SUMMARY_FIELDS)
         return JSONResponse({"videos": [views.summary(d) for d in docs], "limit": limit})
 
-    @router.get("/{video_id}")
-    def get_video(
-        video_id: str = Path(pattern=VIDEO_ID_PATTERN), creator: Creator = creator_dep
-    ) -> JSONResponse:
+    @router.get(
+        "/{video_id}", response_model=views.Detail, responses=errors(401, 404, 405, 422, 500)
+    )
+    def get_video(video_id: str = video_id_path, creator: Creator = creator_dep) -> JSONResponse:
         doc = svc.jobs.get_job(video_id)
         if doc is None or doc.get("created_by") != creator.creator_id:
             # Someone else's video is answered exactly like a missing one.
             raise UnknownJob(f"you have no video {video_id!r}", field="video_id")
         return JSONResponse(views.detail(doc))
+
+    @router.post(
+        "/{video_id}/cancel",
+        response_model=views.Detail,
+        responses=errors(401, 404, 405, 409, 422, 500),
+    )
+    def cancel_video(video_id: str = video_id_path, creator: Creator = creator_dep) -> JSONResponse:
+        return JSONResponse(views.detail(cancel_job(svc, video_id, creator.creator_id)))
 
     return router

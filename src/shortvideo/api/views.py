@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
+
 from shortvideo.models import JobDoc, Status, seconds_for_blocks
 
 # What the summary reads: GET /videos/my-videos asks the store for these fields only.
@@ -60,6 +62,8 @@ def summary(doc: JobDoc) -> dict[str, Any]:
         view["duration"] = doc.get("duration")
     elif doc.get("status") == Status.FAILED.value:
         view["error"] = _error(doc)
+    elif doc.get("status") == Status.CANCELLED.value:
+        view["cancelled_at"] = iso(doc.get("cancelled_at"))
     return view
 
 
@@ -89,3 +93,65 @@ def created(doc: JobDoc) -> dict[str, Any]:
         "created_at": iso(doc.get("created_at")),
         "url": f"/videos/{doc['video_id']}",
     }
+
+
+# The shapes above, for the OpenAPI document (the handlers build plain dicts).
+
+
+class ErrorInfo(BaseModel):
+    stage: str | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+class Summary(BaseModel):
+    video_id: str
+    theme: str | None
+    status: Status
+    created_at: str | None
+    updated_at: str | None
+    final_video_url: str | None = None
+    thumbnail_url: str | None = None
+    duration: float | None = None
+    error: ErrorInfo | None = None
+    cancelled_at: str | None = None
+
+
+class Cost(BaseModel):
+    estimated_usd: float | None
+    actual_usd: float | None
+
+
+class Detail(Summary):
+    style: str | None
+    language: str | None
+    character_id: str | None
+    music: str | None
+    voice: str | None
+    target_seconds: int | None
+    block_count: int | None
+    completed_blocks: int | None
+    total_blocks: int | None
+    provider: str | None
+    video_model: str | None
+    cost: Cost
+    next_retry_at: str | None
+    width: int | None = None
+    height: int | None = None
+    size_bytes: int | None = None
+
+
+class Listing(BaseModel):
+    videos: list[Summary]
+    limit: int
+
+
+class Created(BaseModel):
+    video_id: str
+    status: Status
+    block_count: int
+    estimated_seconds: int
+    estimated_cost_usd: float | None
+    provider: str | None
+    created_at: str | None
+    url: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -43,13 +44,24 @@ def music_object(svc: Services, name: str) -> str:
     raise UnknownMusic(f"no music track named {name!r}", field="music")
 
 
-def create_job(svc: Services, payload: Any) -> JobDoc:
-    """Validate, write the queued job (reserving its budget), ring the script agent."""
+def create_job(
+    svc: Services, payload: Any, admit: Callable[[VideoRequest], None] | None = None
+) -> JobDoc:
+    """Validate, write the queued job (reserving its budget), ring the script agent.
+
+    `admit` runs once the request is valid and before anything is written (the API's
+    per-creator limits): an invalid request spends no rate-limit slot.
+    """
     with metering.meter() as usage:  # job_created reports the Firestore reads and writes
-        return _create_job(svc, payload, usage)
+        return _create_job(svc, payload, usage, admit)
 
 
-def _create_job(svc: Services, payload: Any, usage: metering.Usage) -> JobDoc:
+def _create_job(
+    svc: Services,
+    payload: Any,
+    usage: metering.Usage,
+    admit: Callable[[VideoRequest], None] | None,
+) -> JobDoc:
     request = parse_request(payload)
     if request.character_id and svc.jobs.get_character(request.character_id) is None:
         raise UnknownCharacter(f"no character {request.character_id!r}", field="character_id")
@@ -65,6 +77,8 @@ def _create_job(svc: Services, payload: Any, usage: metering.Usage) -> JobDoc:
             f"${settings.max_job_cost_usd:.2f}: ask for fewer seconds",
             field="target_seconds",
         )
+    if admit is not None:
+        admit(request)
     video_id = uuid.uuid4().hex
     doc = lifecycle.new_job(
         video_id,

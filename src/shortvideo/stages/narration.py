@@ -11,8 +11,8 @@ from pathlib import Path
 
 from shortvideo.logs import timed
 from shortvideo.media import ffmpeg
+from shortvideo.media.audio import wav_seconds
 from shortvideo.media.narration import NarrationLine, narration_track_args
-from shortvideo.media.speech import wav_seconds
 from shortvideo.models import EXTENSION_SECONDS, OPENING_SECONDS, Language
 from shortvideo.scripts import parse_script
 from shortvideo.stages.runner import StageContext

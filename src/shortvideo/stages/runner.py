@@ -22,6 +22,12 @@ from shortvideo.logs import get_logger
 from shortvideo.models import JobDoc, Stage
 from shortvideo.wiring import Services
 
+INTERNAL_ERROR_CODE = "internal"
+
+
+def internal_error_message(stage: Stage) -> str:
+    return f"an internal error interrupted the {stage.name} stage"
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -177,8 +183,10 @@ def _claim_and_work(
     except PipelineError as exc:
         return _record_failure(ctx, exc.code, exc.message, exc.retryable)
     except Exception as exc:
-        log.exception("stage_crashed")
-        return _record_failure(ctx, "internal", f"{type(exc).__name__}: {exc}", True)
+        # The job's error is shown to its creator: a stable code and a plain sentence. What went
+        # wrong (type, message, trace) goes to the log only.
+        log.exception("stage_crashed", error_type=type(exc).__name__)
+        return _record_failure(ctx, INTERNAL_ERROR_CODE, internal_error_message(stage), True)
     return ctx.outcome
 
 

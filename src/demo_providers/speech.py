@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import wave
 from pathlib import Path
 
 from shortvideo.errors import MediaError
+from shortvideo.media.audio import wav_seconds
 from shortvideo.models import Language
 
 ESPEAK = shutil.which("espeak-ng") or "espeak-ng"
@@ -55,7 +55,3 @@ def espeak(text_file: Path, voice: str, wpm: int, wav: Path) -> None:
     if done.returncode != 0:
         raise MediaError(f"espeak-ng failed: {done.stderr.decode(errors='replace')[-500:]}")
 
-
-def wav_seconds(wav: Path) -> float:
-    with wave.open(str(wav), "rb") as handle:
-        return handle.getnframes() / handle.getframerate()

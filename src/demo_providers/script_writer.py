@@ -85,10 +85,22 @@ _DANGLING = {"a", "an", "the", "of", "to", "in", "on", "and", "or", "for", "with
 _ARTICLES = {"a", "an", "the", "le", "la", "les", "un", "une", "el", "los", "las", "una"}
 
 
+# A subject fits every line it is spoken in (dialogue at most 400 characters) and the title.
+MAX_SUBJECT_CHARS = 60
+
+
 def _subject(theme: str, max_words: int = 8) -> str:
-    """A short, speakable subject: the theme's first words, not cut after "of" or "the"."""
+    """A short, speakable subject: the theme's first words, not cut after "of" or "the".
+
+    At most MAX_SUBJECT_CHARS: whole words while they fit; a single longer word (a 500-letter
+    theme) is cut at the limit rather than failing the script.
+    """
     words = theme.replace("\n", " ").split()
     cut = words[:max_words]
+    while len(cut) > 1 and len(" ".join(cut)) > MAX_SUBJECT_CHARS:
+        cut.pop()
+    if cut and len(cut[0]) > MAX_SUBJECT_CHARS:
+        cut[0] = cut[0][:MAX_SUBJECT_CHARS]
     while len(cut) < len(words) and len(cut) > 1 and cut[-1].lower() in _DANGLING:
         cut.pop()
     if cut and cut[0].lower() in _ARTICLES:
@@ -120,7 +132,7 @@ class DemoScriptWriter:
                     sound_effects=_SOUNDS[index % len(_SOUNDS)],
                 )
             )
-        title = f"{subject[:60]} ({brief.style.value})"
+        title = f"{subject} ({brief.style.value})"
         return Script(
             title=title,
             language=brief.language,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shortvideo.media.speech import espeak_voice, speak_to_fit
+from demo_providers.speech import espeak_voice, speak_to_fit
 from shortvideo.models import Language
 from shortvideo.voices import espeak_variant
 

@@ -27,7 +27,7 @@ import time
 import uuid
 from pathlib import Path
 
-from shortvideo.media.demo_render import render_block_clip
+from demo_providers.render import render_block_clip
 from shortvideo.models import Language, Style, Word
 from shortvideo.ports import BlobStore, OperationStatus, VideoStep
 

@@ -10,8 +10,8 @@ import os
 import textwrap
 from pathlib import Path
 
+from demo_providers.speech import speak_to_fit
 from shortvideo.media.ffmpeg import escape_filter_value, run_ffmpeg
-from shortvideo.media.speech import speak_to_fit
 from shortvideo.models import Language, Style
 
 WIDTH, HEIGHT, FPS = 720, 1280, 24

@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from shortvideo.media.demo_render import extend_video, render_block_clip
+from demo_providers.render import extend_video, render_block_clip
 from shortvideo.ports import BlobStore, OperationStatus, VideoStep
 
 PROVIDER = "demo-offline"
