@@ -3,7 +3,7 @@
 Firestore serves a query from its automatic single-field indexes only when one field is
 involved; a query on more than one field needs a composite index in firestore.indexes.json.
 tests/infra checks every query here against that file, and tests/unit/test_queries.py checks
-that the adapters run exactly these queries.
+that every filter and order the adapters write belongs to a query listed here.
 """
 
 from __future__ import annotations
@@ -52,6 +52,12 @@ QUERIES: tuple[Query, ...] = (
         "video_status",
         (Filter("created_by", "=="),),
         (Order("created_at", "DESCENDING"),),
+    ),
+    # The cap on a creator's concurrently running jobs (a count aggregation).
+    Query(
+        "running_jobs_of_creator",
+        "video_status",
+        (Filter("created_by", "=="), Filter("status", "in")),
     ),
     # Bearer token lookup (only the SHA-256 is stored).
     Query("creator_by_token_hash", "creators", (Filter("token_sha256", "=="),)),

@@ -46,7 +46,7 @@ def deployed_settings(environment: str) -> dict[str, str]:
     values.update(ROOT_MODULE["locals"]["computed_settings"])
     values["OIDC_AUDIENCE"] = "<the service's own URL>"
     for secrets in ROOT_MODULE["locals"]["secret_settings"].values():
-        values.update({name: "<secret>" for name in secrets})
+        values.update({name: "<a secret from Secret Manager>" for name in secrets})
     return values
 
 
@@ -95,7 +95,8 @@ def test_every_setting_is_provided_or_defaulted_on_purpose(environment: str) -> 
     needed = setting_names() - forbidden_settings()
     unaccounted = needed - provided - defaulted
     assert not unaccounted, f"{environment}: set or list in settings_defaulted: {unaccounted}"
-    assert not provided & defaulted, f"{environment}: both set and defaulted: {provided & defaulted}"
+    both = provided & defaulted
+    assert not both, f"{environment}: both set and defaulted: {both}"
     unknown = defaulted - setting_names()
     assert not unknown, f"{environment}: settings_defaulted names no setting: {unknown}"
 
