@@ -38,6 +38,9 @@ usage: ./dev.sh <command> [args]
   lint                      ruff check + mypy
   lock                      regenerate infra/deploy/requirements*.lock from pyproject.toml
                             (hashes; what deployed services install)
+  live-check [--dry-run] [--blocks N]
+                            real Veo on VERTEX_PROJECT: an opening clip and extensions past 30 s,
+                            after you type its cost; JSON of what Vertex accepted and billed (0010)
   bench [--json] [--only assembler,whisper,cost] [--repeat N]
                             time assembly, Whisper and cost on this machine; writes bench/
 EOF
@@ -154,6 +157,7 @@ case "$command" in
   demo) bootstrap; exec "$VENV/bin/python" -m devstack.demo "$@" ;;
   up) bootstrap; exec "$VENV/bin/python" -m devstack.up "$@" ;;
   chaos) bootstrap; exec "$VENV/bin/python" -m devstack.chaos "$@" ;;
+  live-check) bootstrap; exec "$VENV/bin/python" -m devstack.live_check "$@" ;;
   creators) bootstrap_python; exec "$VENV/bin/python" -m devstack.creators "$@" ;;
   test) bootstrap; run_tests "$@" ;;
   bench) bootstrap; bootstrap_bench; exec "$VENV/bin/python" -m devstack.bench "$@" ;;

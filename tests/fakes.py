@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,12 +14,23 @@ from typing import Any
 from shortvideo.errors import (
     BUDGET_REFUSAL,
     BudgetExceeded,
+    ContentFiltered,
     CreatorExists,
     MediaError,
     QuotaExceeded,
     UnknownJob,
 )
-from shortvideo.models import Character, Creator, JobDoc, Script, Status
+from shortvideo.media.splice import Span
+from shortvideo.models import (
+    Block,
+    Character,
+    Creator,
+    JobDoc,
+    Language,
+    Script,
+    Status,
+    Style,
+)
 from shortvideo.ports import BudgetCharge, Mutation, OperationStatus, ScriptBrief, VideoStep
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services
@@ -199,14 +211,23 @@ class ScriptedVideoModel:
     model = "fake-veo"
 
     def __init__(
-        self, blobs: DirBlobStore, polls_until_done: int = 1, errors: dict[int, str] | None = None
+        self,
+        blobs: DirBlobStore,
+        polls_until_done: int = 1,
+        errors: dict[int, str] | None = None,
+        refusals: dict[int, list[str]] | None = None,
     ) -> None:
         self.blobs = blobs
         self.polls_until_done = polls_until_done
         self.errors = dict(errors or {})
+        # block -> how its next submissions are refused, in order: "sync" (at submit, like a
+        # 400) or "operation" (the operation ends filtered, like code 3 / RAI filtering).
+        self.refusals = {block: list(ways) for block, ways in (refusals or {}).items()}
+        self.refused_category = "child"
         self.submitted: list[VideoStep] = []
         self.quota_errors = 0
         self._polls: dict[str, int] = {}
+        self._filtered: set[str] = set()
 
     def submit(self, step: VideoStep) -> str:
         if self.quota_errors > 0:
@@ -214,6 +235,12 @@ class ScriptedVideoModel:
             raise QuotaExceeded("429 RESOURCE_EXHAUSTED")
         name = f"ops/{len(self.submitted)}"
         self.submitted.append(step)
+        ways = self.refusals.get(step.block_index, [])
+        way = ways.pop(0) if ways else None
+        if way == "sync":
+            raise ContentFiltered("usage guidelines", category=self.refused_category)
+        if way == "operation":
+            self._filtered.add(name)
         self._polls[name] = 0
         return name
 
@@ -222,14 +249,59 @@ class ScriptedVideoModel:
         if self._polls[operation_name] < self.polls_until_done:
             return OperationStatus(done=False)
         step = self.submitted[int(operation_name.split("/")[1])]
+        if operation_name in self._filtered:
+            return OperationStatus(
+                done=True, filtered=True, retryable=False,
+                error_code=f"content_filtered.{self.refused_category}", error_message="filtered",
+            )  # fmt: skip
         if step.block_index in self.errors:
             return OperationStatus(
                 done=True, error_code="boom", error_message=self.errors.pop(step.block_index)
             )
         uri = self.blobs.upload_bytes(
-            f"{step.output_prefix}b{step.block_index}.mp4", b"mp4", "video/mp4"
+            f"{step.output_prefix}b{step.block_index}.mp4", self.output_for(step), "video/mp4"
         )
-        return OperationStatus(done=True, video_uri=uri, billed_seconds=step.seconds)
+        return OperationStatus(done=True, video_uri=uri)
+
+    def output_for(self, step: VideoStep) -> bytes:
+        """Veo's semantics: an extension returns its input followed by the new seconds."""
+        seconds = float(step.seconds)
+        if step.previous_video_uri:
+            name = self.blobs.name_from_uri(step.previous_video_uri)
+            seconds += fake_video_seconds(self.blobs.download_bytes(name))
+        return fake_video(seconds)
+
+
+def fake_video(seconds: float) -> bytes:
+    """A stand-in for an MP4 that `FakeEditor` can measure: its length, as JSON."""
+    return json.dumps({"fake_video_seconds": round(seconds, 3)}).encode()
+
+
+def fake_video_seconds(data: bytes) -> float:
+    try:
+        return float(json.loads(data)["fake_video_seconds"])
+    except (ValueError, KeyError) as exc:
+        raise MediaError("not a fake video") from exc
+
+
+class FakeEditor:
+    """The VideoEditor port over `fake_video` objects: lengths add up, frames are a marker."""
+
+    def __init__(self) -> None:
+        self.tails: list[list[tuple[float, float | None]]] = []
+
+    def duration(self, path: Path) -> float:
+        return fake_video_seconds(path.read_bytes())
+
+    def make_tail(self, spans: Sequence[Span], out: Path) -> None:
+        for span in spans:
+            fake_video_seconds(span.path.read_bytes())  # an input must be a video
+        self.tails.append([(span.start, span.seconds) for span in spans])
+        out.write_bytes(fake_video(sum(span.seconds or 0.0 for span in spans)))
+
+    def last_frame(self, src: Path, out: Path) -> None:
+        fake_video_seconds(src.read_bytes())
+        out.write_bytes(b"\x89PNG fake last frame")
 
 
 class FixedScriptModel:
@@ -239,16 +311,26 @@ class FixedScriptModel:
     def __init__(self, script_for: Any) -> None:
         self.script_for = script_for
         self.calls = 0
+        self.rephrased: list[tuple[int, str]] = []
+        self.refuse_rephrase = False
 
     def write_script(self, brief: ScriptBrief) -> Script:
         self.calls += 1
         result: Script = self.script_for(brief)
         return result
 
+    def rephrase_visual(
+        self, block: Block, language: Language, style: Style, reason_code: str
+    ) -> str:
+        self.rephrased.append((block.index, reason_code))
+        if self.refuse_rephrase:
+            raise ContentFiltered("the rephrase prompt", category="violence")
+        return f"safer: {block.visual}"
+
 
 def memory_services(tmp_path: Path, **env: str) -> Services:
     settings = settings_from({"PIPELINE_WORKDIR": str(tmp_path / "work"), **env})
-    return Services(
+    services = Services(
         settings=settings,
         jobs=MemoryJobStore(),
         blobs=DirBlobStore(tmp_path / "blobs"),
@@ -256,3 +338,5 @@ def memory_services(tmp_path: Path, **env: str) -> Services:
         limiter=WindowRateLimiter(),
         creators=MemoryCreatorStore(),
     )
+    services._lazy["editor"] = FakeEditor()
+    return services

@@ -6,7 +6,10 @@ import functions_framework
 from shortvideo.errors import InvalidRequest
 from shortvideo.http import serve
 from shortvideo.stages.monitor_stage import run_monitor
+from shortvideo.startup import check_environment
 from shortvideo.wiring import services
+
+check_environment("monitor")
 
 
 def _dispatch(payload: dict) -> tuple[int, dict]:

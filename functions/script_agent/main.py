@@ -1,24 +1,21 @@
-"""script_agent: creates jobs (a theme in) and, on its doorbell, writes the script in blocks."""
+"""script_agent: on its doorbell ({video_id}), writes the job's script in blocks.
+
+Jobs are created by the creator API (POST /videos) only; this function takes Cloud Tasks calls.
+"""
 
 import flask
 import functions_framework
 
 from shortvideo.http import doorbell_video_id, serve
-from shortvideo.stages.intake import create_job
 from shortvideo.stages.script_stage import handle_script
+from shortvideo.startup import check_environment
 from shortvideo.wiring import services
+
+check_environment("script_agent")
 
 
 def _dispatch(payload: dict) -> tuple[int, dict]:
-    if "video_id" in payload:
-        return 200, handle_script(services(), doorbell_video_id(payload))
-    job = create_job(services(), payload)
-    return 202, {
-        "video_id": job["video_id"],
-        "status": job["status"],
-        "block_count": job["block_count"],
-        "provider": job["provider"],
-    }
+    return 200, handle_script(services(), doorbell_video_id(payload))
 
 
 @functions_framework.http

@@ -5,7 +5,10 @@ import functions_framework
 
 from shortvideo.http import doorbell_video_id, serve
 from shortvideo.stages.video_stage import handle_video
+from shortvideo.startup import check_environment
 from shortvideo.wiring import services
+
+check_environment("video_agent")
 
 
 def _dispatch(payload: dict) -> tuple[int, dict]:

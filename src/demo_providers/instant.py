@@ -7,9 +7,11 @@ prefix. The clip is rendered once and kept in the bucket (`CLIP_OBJECT`); a proc
 only if it is not there yet. Operations carry their answer in their name (the object and the
 moment they are done), so polling costs nothing either.
 
-What is not kept: Veo's 8 s + 7 s extension semantics. The video a job ends with is the 4 s
-clip, which keeps the real assembler (Whisper, one encode, thumbnail at 2 s) cheap. Fault
-injection (DEMO_VIDEO_FAIL_BLOCKS) is the render mode's; this mode has none.
+Veo's semantics are kept, with the clip as the unit: an extension's output is its input (the
+tail the video agent sends) followed by the clip, joined by stream copy (no encode); an opening
+or image-to-video block is the clip itself. So the video agent keeps 4 s per block, and the final
+of a 9-block job is 36 s. Fault injection (DEMO_VIDEO_FAIL_BLOCKS) is the render mode's; this
+mode has none.
 
 `InstantTranscriber` (WHISPER_ENGINE=instant, only with DEMO_VIDEO_MODE=instant) stands in for
 Whisper the same way: it hears nothing and returns the clip's known line, evenly timed. With it
@@ -27,7 +29,7 @@ import time
 import uuid
 from pathlib import Path
 
-from demo_providers.render import render_block_clip
+from demo_providers.render import extend_video, render_block_clip
 from shortvideo.models import Language, Style, Word
 from shortvideo.ports import BlobStore, OperationStatus, VideoStep
 
@@ -67,7 +69,14 @@ class InstantVideoModel:
     def submit(self, step: VideoStep) -> str:
         self.ensure_clip()
         name = f"{step.output_prefix}block-{step.block_index:02d}-{uuid.uuid4().hex[:8]}.mp4"
-        self._blobs.copy(CLIP_OBJECT, name)
+        if step.previous_video_uri:  # an extension: its input, then the new clip
+            with tempfile.TemporaryDirectory(dir=self._workdir) as tmp:
+                tail, out = Path(tmp) / "input.mp4", Path(tmp) / "extended.mp4"
+                self._blobs.download_file(self._blobs.name_from_uri(step.previous_video_uri), tail)
+                extend_video(tail, self._local_clip(), out, Path(tmp))
+                self._blobs.upload_file(name, out, "video/mp4")
+        else:
+            self._blobs.copy(CLIP_OBJECT, name)
         return operation_name(name, time.time() + self._latency)
 
     def poll(self, operation_name: str) -> OperationStatus:
@@ -84,6 +93,16 @@ class InstantVideoModel:
             if not self._blobs.exists(CLIP_OBJECT):
                 self._blobs.upload_file(CLIP_OBJECT, self.render_clip(), "video/mp4")
             self._clip_ready = True
+
+    def _local_clip(self) -> Path:
+        """The clip on local disk: fetched from the bucket rather than rendered again."""
+        clip = self._workdir / Path(CLIP_OBJECT).name
+        if not clip.is_file():
+            self._workdir.mkdir(parents=True, exist_ok=True)
+            partial = clip.with_name(f".{clip.name}.{uuid.uuid4().hex[:8]}")
+            self._blobs.download_file(CLIP_OBJECT, partial)
+            partial.replace(clip)
+        return clip
 
     def render_clip(self) -> Path:
         """The clip, rendered into this model's workdir (kept there for the next process)."""

@@ -108,8 +108,28 @@ def _subject(theme: str, max_words: int = 8) -> str:
     return " ".join(cut).strip(" .,;:!?")
 
 
+# Offline stand-in for Gemini's safer rewrite, per refusal category: the scene stays, what a
+# safety filter objects to is named as absent.
+_SAFER = {
+    "child": "with adults only",
+    "person": "with no people in frame",
+    "celebrity": "with a fictional presenter, no real or famous person",
+    "violence": "calm and peaceful, with no violence",
+    "dangerous": "safe and harmless, nothing dangerous",
+    "sexual": "fully clothed, family-friendly",
+}
+
+
 class DemoScriptWriter:
     provider = PROVIDER
+
+    def rephrase_visual(
+        self, block: Block, language: Language, style: Style, reason_code: str
+    ) -> str:
+        """A deterministic safer wording of the block's visual (no model offline)."""
+        category = reason_code.removeprefix("content_filtered.")
+        safer = _SAFER.get(category, "family-friendly and within usage guidelines")
+        return f"{block.visual.rstrip('. ')}, {safer}"
 
     def write_script(self, brief: ScriptBrief) -> Script:
         subject = _subject(brief.theme)

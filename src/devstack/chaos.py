@@ -184,7 +184,6 @@ def job_requests(count: int, rng: random.Random) -> list[dict[str, Any]]:
             "theme": THEMES[i % len(THEMES)],
             "style": STYLES[i % len(STYLES)],
             "language": LANGUAGES[i % len(LANGUAGES)],
-            "created_by": "chaos",
         }
         if i % 3 == 1:
             request["character_id"] = "nova"
@@ -561,14 +560,14 @@ def verdict(summary: Mapping[str, Any]) -> list[str]:
 def submit_jobs(
     stack: Stack, requests: list[dict[str, Any]], rng: random.Random
 ) -> tuple[list[str], list[dict[str, Any]]]:
-    """POST each request to script_agent, spread over a few seconds; (video ids, rejections)."""
+    """POST each request to the creator API, spread over a few seconds; (ids, rejections)."""
     spread = min(10.0, 1.0 + 0.2 * len(requests))
     video_ids, rejected = [], []
     for request in requests:
         status, text = 0, ""
         for _ in range(5):
             try:
-                status, text = post_json(stack.url("script_agent"), request, timeout=60)
+                status, text = stack.submit_video(request, timeout=60)
             except OSError as exc:
                 status, text = 0, str(exc)
             if status == 202 or 400 <= status < 500:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from google.cloud import firestore
@@ -50,6 +52,27 @@ def add_creator(
 def delete_creator(env: Mapping[str, str], creator_id: str) -> bool:
     """Revoke a creator's token at once; its id stays taken (a tombstone)."""
     return creator_store(env).delete_creator(creator_id, datetime.now(UTC))
+
+
+class StackCreator:
+    """A creator of the API for a stack's own clients (demo, chaos, bench, tests), registered
+    on first use with a fresh id; forget() after the emulators are wiped."""
+
+    def __init__(self, env: Callable[[], Mapping[str, str]]) -> None:
+        self._env = env
+        self._token: str | None = None
+        self._lock = threading.Lock()
+
+    def headers(self) -> dict[str, str]:
+        with self._lock:
+            if self._token is None:
+                creator_id = f"local-stack-{secrets.token_hex(4)}"
+                _, self._token = add_creator(self._env(), "Local stack client", creator_id)
+            return {"Authorization": f"Bearer {self._token}"}
+
+    def forget(self) -> None:
+        with self._lock:
+            self._token = None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

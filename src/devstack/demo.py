@@ -13,7 +13,6 @@ from typing import Any
 
 from devstack.clients import firestore_client, split_gs_uri, storage_client
 from devstack.procs import StackError
-from devstack.scheduler import post_json
 from devstack.stack import PROVIDERS, Stack
 
 TIMEOUT_SECONDS = 20 * 60
@@ -132,7 +131,7 @@ def print_summary(summary: Mapping[str, Any], elapsed: float) -> None:
 
 def run(stack: Stack, args: argparse.Namespace) -> int:
     env = stack.env()
-    status, text = post_json(stack.url("script_agent"), job_request(args), timeout=60)
+    status, text = stack.submit_video(job_request(args), timeout=60)
     try:
         reply = json.loads(text)
     except ValueError:
@@ -157,8 +156,8 @@ def run(stack: Stack, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    stack = Stack(repo_root(), monitor_interval=10, provider=args.provider)
-    say("starting the local stack (emulators + functions)…")
+    stack = Stack(repo_root(), monitor_interval=10, provider=args.provider, api=True)
+    say("starting the local stack (emulators, functions, creator API)…")
     code = 130
     try:
         stack.start()

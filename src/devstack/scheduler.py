@@ -8,16 +8,19 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 log = logging.getLogger("devstack.scheduler")
 
 
-def post_json(url: str, body: object, timeout: float = 60.0) -> tuple[int, str]:
+def post_json(
+    url: str, body: object, timeout: float = 60.0, headers: Mapping[str, str] | None = None
+) -> tuple[int, str]:
     """(HTTP status, response text); HTTP errors are answers, not exceptions."""
     request = urllib.request.Request(
         url, data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -27,10 +30,17 @@ def post_json(url: str, body: object, timeout: float = 60.0) -> tuple[int, str]:
 
 
 class MonitorScheduler:
-    """A daemon thread that rings the monitor every `interval` seconds until stopped."""
+    """A daemon thread that rings the monitor every `interval` seconds until stopped.
 
-    def __init__(self, url: str, interval: float, log_path: Path) -> None:
+    `authorization` gives each call's Authorization header, as Cloud Scheduler's OIDC token does.
+    """
+
+    def __init__(
+        self, url: str, interval: float, log_path: Path,
+        authorization: Callable[[], str] | None = None,
+    ) -> None:
         self.url = url
+        self.authorization = authorization
         self.interval = interval
         self.log_path = log_path
         self.ticks = 0
@@ -53,7 +63,8 @@ class MonitorScheduler:
     def tick(self) -> None:
         self.ticks += 1
         try:
-            status, text = post_json(self.url, {})
+            headers = {"Authorization": self.authorization()} if self.authorization else None
+            status, text = post_json(self.url, {}, headers=headers)
         except OSError as exc:
             line = f"monitor unreachable: {exc}"
             log.warning(line)

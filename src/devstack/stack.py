@@ -12,6 +12,7 @@ from pathlib import Path
 
 from devstack import seed
 from devstack.cleanup import CleanupHooks
+from devstack.creators import StackCreator
 from devstack.emulators import (
     EMULATOR_NAMES,
     Launch,
@@ -22,8 +23,16 @@ from devstack.emulators import (
     venv_bin,
     wipe_emulators,
 )
+from devstack.local_oidc import (
+    TASKS_SERVICE_ACCOUNT,
+    LocalKeys,
+    caller_check_env,
+    caller_of,
+    ensure_local_keys,
+    sign_id_token,
+)
 from devstack.procs import ManagedProcess, StackError, free_port, reap_orphans, tcp_open
-from devstack.scheduler import MonitorScheduler
+from devstack.scheduler import MonitorScheduler, post_json
 
 log = logging.getLogger("devstack")
 
@@ -66,6 +75,9 @@ class Stack:
         self.ports = {name: given.get(name) or free_port(taken)
                       for name in (*EMULATOR_NAMES, *FUNCTION_NAMES, API, *extra)}
         self.log_dir = self.root / ".devstack" / "logs"
+        # Signs the doorbells and the monitor's calls; the functions verify them (decision 0012).
+        self.oidc_keys = LocalKeys.at(self.root / ".devstack" / "oidc")
+        self.creator = StackCreator(self.env)  # who the stack's own clients are on the API
         self.startup_seconds: dict[str, float] = {}
         self._processes: dict[str, ManagedProcess] = {}
         self._scheduler: MonitorScheduler | None = None
@@ -81,6 +93,10 @@ class Stack:
             "PIPELINE_BUCKET": self.bucket,
             "TASKS_LOCATION": self.tasks_location,
             "PYTHONUNBUFFERED": "1",
+            "ENVIRONMENT": "local",
+            "TASKS_SERVICE_ACCOUNT": TASKS_SERVICE_ACCOUNT,
+            "OIDC_CERTS_FILE": str(self.oidc_keys.certs_file),
+            "OIDC_SIGNING_KEY_FILE": str(self.oidc_keys.key_file),
         }
         values.update({var: self.url(name) for name, var in URL_VARIABLES.items()})
         values["CREATOR_API_URL"] = self.api_url
@@ -123,9 +139,23 @@ class Stack:
         """Components that were started and have exited since."""
         return [name for name, proc in self._processes.items() if not proc.alive()]
 
+    def caller_token(self, function_name: str, email: str | None = None) -> str:
+        """An ID token for calling a function as its legitimate caller (or as `email`)."""
+        return sign_id_token(self.oidc_keys.key_file, audience=self.url(function_name),
+                             email=email or caller_of(function_name))
+
+    def submit_video(self, request: Mapping[str, object], timeout: float = 60.0) -> tuple[
+        int, str
+    ]:
+        """POST /videos to the creator API (started if needed); (status, response text)."""
+        self.start_api()
+        return post_json(f"{self.api_url}/videos", dict(request), timeout=timeout,
+                         headers=self.creator.headers())
+
     def start(self) -> None:
         with self._lock:
             self._cleanup.install()
+            ensure_local_keys(self.oidc_keys.directory)
             for leftover in reap_orphans(self.root / ".devstack" / "pids"):
                 log.warning("ended a process left behind by a dead stack: %s", leftover)
             try:
@@ -165,7 +195,8 @@ class Stack:
                 self._stop_scheduler()
             if self._scheduler is None and self.monitor_interval > 0:
                 self._scheduler = MonitorScheduler(
-                    self.url("monitor"), self.monitor_interval, self.log_dir / "scheduler.log")
+                    self.url("monitor"), self.monitor_interval, self.log_dir / "scheduler.log",
+                    authorization=lambda: f"Bearer {self.caller_token('monitor')}")
                 self._scheduler.start()
 
     def start_api(self) -> None:
@@ -214,6 +245,7 @@ class Stack:
     def wipe(self) -> None:
         """Delete all Firestore documents and GCS objects, then seed again."""
         wipe_emulators(self.env())
+        self.creator.forget()  # its creator is gone
         self._seed()
 
     def _seed(self) -> None:
@@ -229,7 +261,9 @@ class Stack:
         argv = [str(venv_bin(self.root, ".venv", "functions-framework")), "--target", "handle",
                 "--source", str(self._source(name)),
                 "--host", "127.0.0.1", "--port", str(self.ports[name])]
-        env = {**os.environ, **coverage_env(self.root), **self.env(), **(extra_env or {})}
+        env = {**os.environ, **coverage_env(self.root), **self.env(),
+               **caller_check_env(name, self.url(name)),
+               **(extra_env or {})}
         port = self.ports[name]
         return Launch(argv, env, lambda: tcp_open(port))
 

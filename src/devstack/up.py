@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nLocal stack is up. Functions:")
         for name in FUNCTION_NAMES:
             print(f"  {name:<13} {stack.url(name)}")
+        print("  (private: they answer only the stack's signed doorbells and scheduler calls;"
+              " create jobs with POST /videos)")
         print(f"Creator API:    {stack.api_url}  (OpenAPI: {stack.api_url}/openapi.json)")
         print(f"  creator local-demo: export CREATOR_TOKEN={token}")
         print("  more creators: ./dev.sh creators add NAME  (with the exports below)")

@@ -49,6 +49,13 @@ class Unauthorized(PipelineError):
     http_status = 401
 
 
+class Forbidden(PipelineError):
+    """A valid identity that may not call this service (e.g. not its Cloud Tasks account)."""
+
+    code = "forbidden"
+    http_status = 403
+
+
 class CreatorExists(InvalidRequest):
     code = "creator_exists"
     http_status = 409
@@ -97,11 +104,28 @@ class ProviderRejected(ProviderError):
     retryable = False
 
 
-class ContentFiltered(PipelineError):
-    """The model refused the prompt (safety filter); retrying the same prompt is pointless."""
+class ContentFiltered(ProviderRejected):
+    """The model refused the prompt (usage guidelines, safety filter): the same prompt fails again.
+
+    `code` is a reason code, "content_filtered.<category>" (categories of Vertex's safety-code
+    table, decision 0011), so a dashboard can tell the creator what to change.
+    """
 
     code = "content_filtered"
     retryable = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        category: str = "other",
+        support_codes: tuple[str, ...] = (),
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message, field=field)
+        self.category = category
+        self.support_codes = support_codes
+        self.code = f"content_filtered.{category}"
 
 
 class MediaError(PipelineError):

@@ -11,6 +11,8 @@ import flask
 
 from shortvideo.errors import BodyTooLarge, InvalidRequest, MethodNotAllowed, PipelineError
 from shortvideo.logs import get_logger
+from shortvideo.oidc import authorize_call
+from shortvideo.settings import get_settings
 
 MAX_BODY_BYTES = 64 * 1024
 # No request of ours nests more than a few levels; a deeper body is refused before anything walks
@@ -98,6 +100,9 @@ def serve(
 ) -> flask.Response:
     log = get_logger(path=request.path, task=request.headers.get("X-CloudTasks-TaskName"))
     try:
+        # Who calls is checked before the body is read: an unsigned caller learns nothing.
+        caller = authorize_call(request.headers.get("Authorization"), get_settings())
+        log = log.bind(caller=caller)
         status, body = dispatch(read_json_object(request, allow_empty=allow_empty))
     except PipelineError as exc:
         status = exc.http_status if exc.http_status < 500 else 500

@@ -13,8 +13,13 @@ from shortvideo.voices import canonical_voice
 
 OPENING_SECONDS = 8
 EXTENSION_SECONDS = 7
-MIN_TARGET_SECONDS = 60
-MAX_TARGET_SECONDS = 90
+MIN_BLOCKS, MAX_BLOCKS = 9, 12
+# The lengths the product makes: 8 s + 7 s per further block, 9 to 12 blocks.
+TARGET_SECONDS_CHOICES = tuple(
+    OPENING_SECONDS + EXTENSION_SECONDS * (n - 1) for n in range(MIN_BLOCKS, MAX_BLOCKS + 1)
+)
+MIN_TARGET_SECONDS = TARGET_SECONDS_CHOICES[0]
+MAX_TARGET_SECONDS = TARGET_SECONDS_CHOICES[-1]
 DEFAULT_TARGET_SECONDS = 64
 MAX_THEME_CHARS = 500
 
@@ -77,17 +82,10 @@ def stage_for_status(status: Status) -> Stage | None:
 
 
 def blocks_for_target(target_seconds: int) -> int:
-    """8 s opening + 7 s per further block; 60-90 s gives 9 to 12 blocks."""
-    wanted = round((target_seconds - OPENING_SECONDS) / EXTENSION_SECONDS) + 1
-    low = blocks_for_seconds_floor(MIN_TARGET_SECONDS)
-    high = (MAX_TARGET_SECONDS - OPENING_SECONDS) // EXTENSION_SECONDS + 1
-    return max(low, min(high, wanted))
-
-
-def blocks_for_seconds_floor(seconds: int) -> int:
-    """The fewest blocks whose total length reaches `seconds`."""
-    extra = max(0, seconds - OPENING_SECONDS)
-    return 1 + -(-extra // EXTENSION_SECONDS)
+    """8 s opening + 7 s per further block: 64, 71, 78, 85 s are 9 to 12 blocks."""
+    if target_seconds not in TARGET_SECONDS_CHOICES:
+        raise ValueError(f"{target_seconds} s is not one of {TARGET_SECONDS_CHOICES}")
+    return (target_seconds - OPENING_SECONDS) // EXTENSION_SECONDS + 1
 
 
 def seconds_for_blocks(block_count: int) -> int:
@@ -105,10 +103,16 @@ class VideoRequest(BaseModel):
     character_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
     music: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
     voice: str | None = Field(default=None, max_length=64)  # a narrator; None: Veo's own audio
-    target_seconds: int = Field(
-        default=DEFAULT_TARGET_SECONDS, ge=MIN_TARGET_SECONDS, le=MAX_TARGET_SECONDS
-    )
+    target_seconds: int = DEFAULT_TARGET_SECONDS
     created_by: str = Field(default="local-demo", pattern=r"^[A-Za-z0-9_@.+-]{1,128}$")
+
+    @field_validator("target_seconds")
+    @classmethod
+    def _offered_length(cls, seconds: int) -> int:
+        if seconds not in TARGET_SECONDS_CHOICES:
+            choices = ", ".join(str(c) for c in TARGET_SECONDS_CHOICES)
+            raise ValueError(f"must be one of {choices} (9 to 12 blocks of 8 s + 7 s each)")
+        return seconds
 
     @field_validator("voice")
     @classmethod

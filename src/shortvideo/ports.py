@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from shortvideo.models import Character, Creator, JobDoc, Language, Script, Style, Word
+from shortvideo.media.splice import Span
+from shortvideo.models import Block, Character, Creator, JobDoc, Language, Script, Style, Word
 
 # A mutation receives the current document and returns the fields to set (None: write nothing).
 Mutation = Callable[[JobDoc], dict[str, Any] | None]
@@ -116,6 +117,12 @@ class ScriptModel(Protocol):
     provider: str
 
     def write_script(self, brief: ScriptBrief) -> Script: ...
+    def rephrase_visual(
+        self, block: Block, language: Language, style: Style, reason_code: str
+    ) -> str:
+        """The block's visual prompt rewritten more safely, keeping the scene's meaning, after
+        the video model refused it with `reason_code` ("content_filtered.<category>")."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -131,7 +138,8 @@ class VideoStep:
     style: Style
     language: Language
     output_prefix: str  # blob name prefix the model writes its result under
-    previous_video_uri: str | None = None
+    previous_video_uri: str | None = None  # an extension's input: the tail of the video so far
+    first_frame_uri: str | None = None  # image-to-video: the previous part's last frame (PNG)
     reference_image_uris: tuple[str, ...] = ()
     model: str | None = None  # None: the adapter's configured model
 
@@ -143,6 +151,7 @@ class OperationStatus:
     error_code: str | None = None
     error_message: str | None = None
     filtered: bool = False
+    retryable: bool = True  # False: a deterministic error (e.g. code 3) that fails again
     billed_seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -156,6 +165,17 @@ class VideoModel(Protocol):
         ...
 
     def poll(self, operation_name: str) -> OperationStatus: ...
+
+
+class VideoEditor(Protocol):
+    """The video agent's own media work: extension tails, last frames, measured lengths."""
+
+    def duration(self, path: Path) -> float: ...
+    def make_tail(self, spans: Sequence[Span], out: Path) -> None:
+        """Join `spans` into one 24 fps 720x1280 H.264/AAC file (an extension's input)."""
+        ...
+
+    def last_frame(self, src: Path, out: Path) -> None: ...
 
 
 class Narrator(Protocol):

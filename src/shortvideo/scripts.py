@@ -7,12 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shortvideo.errors import ScriptInvalid
-from shortvideo.models import (
-    MAX_TARGET_SECONDS,
-    MIN_TARGET_SECONDS,
-    Script,
-    seconds_for_blocks,
-)
+from shortvideo.models import MAX_BLOCKS, MIN_BLOCKS, Script
 from shortvideo.ports import ScriptBrief
 
 
@@ -29,9 +24,8 @@ def validate_script(script: Script, brief: ScriptBrief) -> Script:
     count = len(script.blocks)
     if count != brief.block_count:
         raise ScriptInvalid(f"script has {count} blocks, the target needs {brief.block_count}")
-    seconds = seconds_for_blocks(count)
-    if not MIN_TARGET_SECONDS <= seconds <= MAX_TARGET_SECONDS:
-        raise ScriptInvalid(f"{count} blocks make {seconds} s, outside 60-90 s")
+    if not MIN_BLOCKS <= count <= MAX_BLOCKS:
+        raise ScriptInvalid(f"{count} blocks: the product makes {MIN_BLOCKS} to {MAX_BLOCKS}")
     if [b.index for b in script.blocks] != list(range(count)):
         raise ScriptInvalid("block indices must run 0..n-1 in order")
     if script.language != brief.language:

@@ -24,6 +24,10 @@ LOCAL_TOKEN_SECRET = "local-stack-only-token-secret"
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
+    # Outside "local" a service refuses to start on local, demo or missing settings
+    # (shortvideo.startup).
+    environment: str = Field("local", alias="ENVIRONMENT", pattern=r"^(local|dev|staging|prod)$")
+
     # Where state and media live.
     project: str = Field("demo-shortvideo", alias="GOOGLE_CLOUD_PROJECT")
     bucket: str = Field("shortvideo-local", alias="PIPELINE_BUCKET")
@@ -37,15 +41,35 @@ class Settings(BaseModel):
     video_agent_url: str = Field("http://127.0.0.1:8082/", alias="VIDEO_AGENT_URL")
     assembler_url: str = Field("http://127.0.0.1:8083/", alias="ASSEMBLER_URL")
     tasks_service_account: str | None = Field(None, alias="TASKS_SERVICE_ACCOUNT")
+    # Functions: verify the caller's Google-signed OIDC ID token (shortvideo.oidc). The audience is
+    # the function's own URL; only these service accounts (Cloud Tasks, Cloud Scheduler) may call.
+    oidc_verify: bool = Field(False, alias="OIDC_VERIFY")
+    oidc_audience: str | None = Field(None, alias="OIDC_AUDIENCE")
+    oidc_allowed_service_accounts: tuple[str, ...] = Field(
+        (), alias="OIDC_ALLOWED_SERVICE_ACCOUNTS"
+    )
+    # Local stack only (refused elsewhere): certificates {key id: PEM} in place of Google's, and
+    # the key that signs the local doorbells.
+    oidc_certs_file: Path | None = Field(None, alias="OIDC_CERTS_FILE")
+    oidc_signing_key_file: Path | None = Field(None, alias="OIDC_SIGNING_KEY_FILE")
 
     # Providers: "demo" (offline) or "google". Empty means: google when a Vertex project is set.
     provider: str = Field("", alias="PIPELINE_PROVIDER")
     vertex_project: str | None = Field(None, alias="VERTEX_PROJECT")
     vertex_location: str = Field("us-central1", alias="VERTEX_LOCATION")
+    # Model ids as Vertex lists them (decision 0011, which says what a live check must confirm:
+    # the Gemini 2.5 text and image models may be discontinued). The TTS id is Vertex's, not the
+    # Gemini Developer API's "gemini-2.5-flash-preview-tts".
     gemini_model: str = Field("gemini-2.5-flash", alias="GEMINI_MODEL")
     veo_model: str = Field("veo-3.1-generate-001", alias="VEO_MODEL")
     image_model: str = Field("gemini-2.5-flash-image", alias="IMAGE_MODEL")
-    tts_model: str = Field("gemini-2.5-flash-preview-tts", alias="TTS_MODEL")
+    tts_model: str = Field("gemini-2.5-flash-tts", alias="TTS_MODEL")
+    # Each model's Vertex location; empty means VERTEX_LOCATION. Gemini TTS is served from
+    # `global` and the us/eu multi-regions (newer TTS models only there): TTS defaults to global.
+    gemini_location: str = Field("", alias="GEMINI_LOCATION")
+    veo_location: str = Field("", alias="VEO_LOCATION")
+    image_location: str = Field("", alias="IMAGE_LOCATION")
+    tts_location: str = Field("global", alias="TTS_LOCATION")
     # Only for tests and local runs: the base URL of a fake Vertex AI REST API (no ADC then).
     vertex_base_url: str | None = Field(None, alias="VERTEX_API_BASE_URL")
     veo_price_per_second: float = Field(0.40, alias="VEO_PRICE_PER_SECOND", ge=0)
@@ -55,6 +79,15 @@ class Settings(BaseModel):
     veo_allow_fallback: bool = Field(True, alias="VEO_ALLOW_FALLBACK")
     veo_fallback_after_quota_errors: int = Field(3, alias="VEO_FALLBACK_AFTER_QUOTA_ERRORS", ge=1)
     veo_requests_per_minute: int = Field(10, alias="VEO_REQUESTS_PER_MINUTE", ge=0)
+    # How a block past the opening clip is made (decision 0010): "extend" sends the tail of the
+    # video so far (at most this many seconds: Vertex takes 1 to 30) and keeps Veo's new 7 s;
+    # "image_to_video" starts a new 8 s clip from the last frame.
+    veo_extension_route: str = Field("extend", alias="VEO_EXTENSION_ROUTE")
+    veo_extension_input_seconds: float = Field(
+        8.0, alias="VEO_EXTENSION_INPUT_SECONDS", ge=1, le=30
+    )
+    # What Vertex bills for an extension: its new 7 s, or the whole output (input + 7 s).
+    veo_extension_billing: str = Field("new_seconds", alias="VEO_EXTENSION_BILLING")
     quota_backoff_seconds: tuple[int, ...] = Field(
         (15, 30, 60, 120, 240), alias="QUOTA_BACKOFF_SECONDS"
     )
@@ -113,7 +146,7 @@ class Settings(BaseModel):
             return tuple(int(part) for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("cors_allowed_origins", mode="before")
+    @field_validator("cors_allowed_origins", "oidc_allowed_service_accounts", mode="before")
     @classmethod
     def _str_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -132,6 +165,20 @@ class Settings(BaseModel):
     def _known_demo_video_mode(cls, value: str) -> str:
         if value not in ("render", "instant"):
             raise ValueError("DEMO_VIDEO_MODE must be render or instant")
+        return value
+
+    @field_validator("veo_extension_route")
+    @classmethod
+    def _known_route(cls, value: str) -> str:
+        if value not in ("extend", "image_to_video"):
+            raise ValueError("VEO_EXTENSION_ROUTE must be extend or image_to_video")
+        return value
+
+    @field_validator("veo_extension_billing")
+    @classmethod
+    def _known_billing(cls, value: str) -> str:
+        if value not in ("new_seconds", "output_seconds"):
+            raise ValueError("VEO_EXTENSION_BILLING must be new_seconds or output_seconds")
         return value
 
     @field_validator("whisper_engine")
@@ -154,6 +201,18 @@ class Settings(BaseModel):
         if self.provider:
             return self.provider
         return "google" if self.vertex_project else "demo"
+
+    def location_for(self, kind: str) -> str:
+        """The Vertex location of a model kind: gemini, veo, image or tts."""
+        locations = {
+            "gemini": self.gemini_location,
+            "veo": self.veo_location,
+            "image": self.image_location,
+            "tts": self.tts_location,
+        }
+        if kind not in locations:
+            raise ConfigError(f"no location setting for models of kind {kind!r}")
+        return locations[kind] or self.vertex_location
 
     def price_per_second(self, model: str) -> float:
         """Price of a video model; the offline demo is priced as the configured Veo model."""

@@ -17,6 +17,7 @@ from shortvideo.ports import (
     ScriptModel,
     TaskQueue,
     Transcriber,
+    VideoEditor,
     VideoModel,
 )
 from shortvideo.settings import Settings, get_settings
@@ -25,6 +26,8 @@ from shortvideo.settings import Settings, get_settings
 # narrator factories} and {engine name: transcriber factory}.
 PROVIDER_GROUP = "shortvideo.providers"
 TRANSCRIBER_GROUP = "shortvideo.transcribers"
+# {name: factory(settings) -> (audience, lifetime) -> ID token}: the local stack's doorbell signer.
+TOKEN_SIGNER_GROUP = "shortvideo.token_signers"
 
 
 @dataclass
@@ -50,6 +53,15 @@ class Services:
             self._lazy["video"] = _video_model(self.settings, self.blobs)
         model: VideoModel = self._lazy["video"]
         return model
+
+    @property
+    def editor(self) -> VideoEditor:
+        if "editor" not in self._lazy:
+            from shortvideo.media.splice import FfmpegEditor
+
+            self._lazy["editor"] = FfmpegEditor()
+        editor: VideoEditor = self._lazy["editor"]
+        return editor
 
     @property
     def narrator(self) -> Narrator:
@@ -126,12 +138,15 @@ def build_services(settings: Settings) -> Services:
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
 
     db = firestore.Client(project=settings.project)
+    local_signer = None
+    if settings.oidc_signing_key_file is not None and settings.environment == "local":
+        local_signer = _plugin(TOKEN_SIGNER_GROUP, "local")(settings)
     return Services(
         settings=settings,
         jobs=FirestoreJobStore(db),
         limiter=FirestoreRateLimiter(db),
         blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
-        tasks=CloudTasksQueue(build_client(settings), settings),
+        tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
         creators=FirestoreCreatorStore(db),
     )
 

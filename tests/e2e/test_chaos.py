@@ -20,7 +20,6 @@ import pytest
 from demo_providers.render import extend_video, render_block_clip
 from devstack.chaos import CHAOS_OVERRIDES, fake_configure, fake_get
 from devstack.clients import firestore_client
-from devstack.scheduler import post_json
 from devstack.stack import Stack
 from shortvideo.media.ffmpeg import probe, run_ffmpeg
 from shortvideo.models import Language, Style
@@ -76,7 +75,7 @@ def test_google_fake_provider_runs_a_job_on_the_google_adapters(google_fake_stac
     assert (stack.log_dir / "fake_vertex.log").exists()
     fake_configure(stack.fake_vertex_url, {"fault_rate": 0, "render": "light"})
 
-    status, text = post_json(stack.url("script_agent"), {
+    status, text = stack.submit_video({
         "theme": "How glaciers move", "language": "fr", "style": "vintage",
         "character_id": "nova", "music": "calm", "voice": "Sabik",
     })  # fmt: skip
@@ -110,7 +109,7 @@ def test_google_fake_provider_runs_a_job_on_the_google_adapters(google_fake_stac
     # Narrated: Veo was asked for ambience only, Gemini TTS read each block's line.
     veo = [c for c in calls if c["kind"] == "predictLongRunning"]
     assert all("no speech" in c["body"]["instances"][0]["prompt"] for c in veo)
-    tts = [c for c in calls if c["model"] == "gemini-2.5-flash-preview-tts"]
+    tts = [c for c in calls if c["model"] == "gemini-2.5-flash-tts"]
     assert len(tts) == doc["total_blocks"] and doc["voice"] == "Sadaltager"
     assert doc["narration"]["narrator"] == "google" and doc["narration"]["lines"] == len(tts)
     assert "Dialogue" not in doc["transcript"] and len(doc["transcript"].split()) > 40

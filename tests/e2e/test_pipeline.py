@@ -16,6 +16,24 @@ def test_theme_only(local_stack, artifacts_dir):
     assert doc["provider"] == "demo-offline" and doc["language"] == "en"
     assert doc["attempts"] == {"script": 1, "video": 1, "assemble": 1}
     assert report["duration"] == pytest.approx(64, abs=0.5)
+    # One continuous shot from parts: the opening clip whole, then each extension's new 7 s.
+    parts = doc["parts"]
+    assert [p["block"] for p in parts] == list(range(9)) and parts[0]["start"] == 0
+    assert all(p["start"] == pytest.approx(8, abs=0.05) for p in parts[1:])
+    assert all(op.get("input_seconds", 8) <= 8.05 for op in doc["video_operations"])
+    assert sum(p["seconds"] for p in parts) == pytest.approx(report["duration"], abs=0.15)
+
+
+@pytest.mark.slow
+def test_twelve_blocks_make_85_seconds(local_stack, artifacts_dir):
+    video_id = submit(local_stack, theme="How lighthouses guide the ships", target_seconds=85)
+    doc = wait_until_done(video_id, timeout=900)
+    report = check_outputs(doc, artifacts_dir / "e2e-twelve-blocks")
+    assert doc["block_count"] == 12 and len(doc["parts"]) == 12
+    assert report["duration"] == pytest.approx(85, abs=0.5)
+    # Past the 30 s point every extension still got an input within Vertex's 1-30 s.
+    inputs = [op["input_seconds"] for op in doc["video_operations"][1:]]
+    assert len(inputs) == 11 and all(1 <= s <= 30 for s in inputs)
 
 
 def test_with_character_and_narrator(local_stack, artifacts_dir):

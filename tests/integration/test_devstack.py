@@ -20,6 +20,16 @@ from google.protobuf import timestamp_pb2
 
 from devstack import MUSIC_EXTENSION, QUEUE_NAMES, Stack
 from devstack.clients import tasks_client
+from devstack.local_oidc import (
+    SCHEDULER_SERVICE_ACCOUNT,
+    TASKS_SERVICE_ACCOUNT,
+    sign_id_token,
+    task_signer,
+)
+from devstack.scheduler import MonitorScheduler
+from shortvideo.adapters.cloud_tasks import CloudTasksQueue
+from shortvideo.oidc import authorize_call
+from shortvideo.settings import settings_from
 
 pytestmark = pytest.mark.integration
 
@@ -122,6 +132,36 @@ def test_cloud_task_is_dispatched_over_http(emulators: Stack, receiver: tuple[
     assert path == "/ring" and got == body
     assert headers["x-cloudtasks-taskname"] == task_id
     assert headers["x-cloudtasks-queuename"] == queue_path
+
+
+def test_a_local_doorbell_carries_a_signed_token_through_the_emulator(
+    emulators: Stack, receiver: tuple[str, queue.Queue[tuple[str, dict[str, str], bytes]]]
+) -> None:
+    """The emulator ignores oidc_token but passes headers: the local signer's token arrives
+    and verifies as the function would verify it (audience = its URL, the tasks identity)."""
+    url, received = receiver
+    env = {**emulators.env(), "SCRIPT_AGENT_URL": f"{url}/script"}
+    settings = settings_from(env)
+    doorbells = CloudTasksQueue(tasks_client(env), settings, task_signer(settings))
+    doorbells.ring("script", f"v-{uuid.uuid4().hex[:8]}", task_key="a1")
+    path, headers, body = received.get(timeout=20)
+    assert path == "/script" and json.loads(body)["video_id"].startswith("v-")
+    check = settings_from({**env, "OIDC_VERIFY": "true", "OIDC_AUDIENCE": f"{url}/script",
+                           "OIDC_ALLOWED_SERVICE_ACCOUNTS": TASKS_SERVICE_ACCOUNT})
+    assert authorize_call(headers["authorization"], check) == TASKS_SERVICE_ACCOUNT
+
+
+def test_the_scheduler_calls_the_monitor_as_its_own_identity(
+    emulators: Stack, receiver: tuple[str, queue.Queue[tuple[str, dict[str, str], bytes]]],
+    tmp_path: Path,
+) -> None:
+    url, received = receiver
+    token = sign_id_token(emulators.oidc_keys.key_file, audience=url,
+                          email=SCHEDULER_SERVICE_ACCOUNT)
+    MonitorScheduler(url, 60, tmp_path / "scheduler.log",
+                     authorization=lambda: f"Bearer {token}").tick()
+    _, headers, body = received.get(timeout=10)
+    assert headers["authorization"] == f"Bearer {token}" and json.loads(body) == {}
 
 
 def test_cloud_task_waits_for_its_schedule_time(emulators: Stack, receiver: tuple[

@@ -1,24 +1,23 @@
 """The Firestore rate limiter and the monthly budget, on the real emulator."""
 
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from functions_framework import create_app
+from fastapi.testclient import TestClient
 from google.cloud import firestore
 
+from devstack.creators import add_creator
 from shortvideo import wiring
 from shortvideo.adapters.firestore_jobs import FirestoreJobStore
 from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
+from shortvideo.api import create_app as create_api
 from shortvideo.errors import BudgetExceeded
 from shortvideo.ports import BudgetCharge
 from shortvideo.settings import get_settings
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_rate_limiter_grants_per_minute_then_says_how_long(clean_emulators):
@@ -35,18 +34,20 @@ def test_monthly_budget_refuses_with_402_and_writes_no_job(clean_emulators, monk
     get_settings.cache_clear()
     wiring.services.cache_clear()
     try:
-        app = create_app("handle", str(ROOT / "functions/script_agent/main.py")).test_client()
-        first = app.post("/", data=json.dumps({"theme": "one"}), content_type="application/json")
+        # Jobs are created through the creator API only (decision 0012).
+        _, token = add_creator(clean_emulators.env(), "Budget", creator_id="budget")
+        app = TestClient(create_api(wiring.services()))
+        auth = {"Authorization": f"Bearer {token}"}
+        first = app.post("/videos", json={"theme": "one"}, headers=auth)
         assert first.status_code == 202
-        second = app.post("/", data=json.dumps({"theme": "two"}), content_type="application/json")
+        second = app.post("/videos", json={"theme": "two"}, headers=auth)
         assert second.status_code == 402
-        error = second.get_json()["error"]
+        error = second.json()["error"]
         assert error["code"] == "monthly_budget_exceeded" and error["field"] == "budget"
         assert "capacity" in error["message"] and "$" not in error["message"]  # no amounts
         jobs = list(firestore.Client().collection("video_status").stream())
         assert len(jobs) == 1
-        too_long = app.post("/", data=json.dumps({"theme": "x", "target_seconds": 90}),
-                            content_type="application/json")
+        too_long = app.post("/videos", json={"theme": "x", "target_seconds": 90}, headers=auth)
         assert too_long.status_code in (402, 422)
     finally:
         get_settings.cache_clear()

@@ -131,6 +131,8 @@ def test_create_video_queues_a_job_owned_by_the_token(client, svc, tokens):
         ({"theme": "ok", "music": "a b"}, "music"),
         ({"theme": "ok", "voice": "v" * 65}, "voice"),
         ({"theme": "ok", "target_seconds": 59}, "target_seconds"),
+        ({"theme": "ok", "target_seconds": 60}, "target_seconds"),
+        ({"theme": "ok", "target_seconds": 90}, "target_seconds"),
         ({"theme": "ok", "target_seconds": 91}, "target_seconds"),
         ({"theme": "ok", "target_seconds": "long"}, "target_seconds"),
         ({"theme": "ok", "created_by": "ada"}, "created_by"),
@@ -141,6 +143,15 @@ def test_create_video_queues_a_job_owned_by_the_token(client, svc, tokens):
 def test_create_video_rejects_each_bad_field_with_422(client, svc, tokens, body, field):
     assert_error(post(client, tokens["ada"], body), 422, field)
     assert svc.jobs.jobs == {}
+
+
+def test_a_length_the_product_does_not_make_is_refused_with_the_choices(client, svc, tokens):
+    response = post(client, tokens["ada"], {"theme": "ok", "target_seconds": 72})
+    assert_error(response, 422, "target_seconds")
+    assert "64, 71, 78, 85" in response.json()["error"]["message"]
+    accepted = post(client, tokens["ada"], {"theme": "ok", "target_seconds": 85})
+    assert accepted.status_code == 202 and accepted.json()["block_count"] == 12
+    assert accepted.json()["estimated_seconds"] == 85
 
 
 @pytest.mark.parametrize(

@@ -17,13 +17,22 @@ from shortvideo.voices import GEMINI_VOICES, espeak_variant
 
 
 @pytest.mark.parametrize(
-    ("target", "blocks", "seconds"),
-    [(60, 9, 64), (64, 9, 64), (71, 10, 71), (78, 11, 78), (85, 12, 85), (90, 12, 85)],
+    ("target", "blocks"), [(64, 9), (71, 10), (78, 11), (85, 12)],
 )
-def test_block_count_fits_target(target, blocks, seconds):
+def test_block_count_fits_target(target, blocks):
     assert blocks_for_target(target) == blocks
-    assert seconds_for_blocks(blocks) == seconds
-    assert 60 <= seconds <= 90
+    assert seconds_for_blocks(blocks) == target
+    assert parse_request({"theme": "ok", "target_seconds": target}).target_seconds == target
+
+
+@pytest.mark.parametrize("target", [60, 63, 65, 70, 72, 86, 90, 8])
+def test_only_the_offered_lengths_are_accepted_and_the_error_lists_them(target):
+    with pytest.raises(InvalidRequest) as err:
+        parse_request({"theme": "ok", "target_seconds": target})
+    assert err.value.field == "target_seconds"
+    assert "64, 71, 78, 85" in err.value.message
+    with pytest.raises(ValueError, match="not one of"):
+        blocks_for_target(target)
 
 
 @pytest.mark.parametrize(
@@ -46,6 +55,9 @@ def test_block_count_fits_target(target, blocks, seconds):
         ({"theme": "ok", "voice": 7}, "voice"),
         ({"theme": "ok", "voice": "K\u043ere"}, "voice"),  # a Cyrillic o: not Kore
         ({"theme": "ok", "voice": "../Kore"}, "voice"),
+        # Cloud TTS voices of other languages: not the plan's (French) Wavenet-A..D (0011)
+        ({"theme": "ok", "voice": "en-US-Wavenet-A"}, "voice"),
+        ({"theme": "ok", "voice": "es-ES-Wavenet-C"}, "voice"),
     ],
 )
 def test_bad_requests_name_the_field(payload, field):
@@ -58,7 +70,8 @@ def test_bad_requests_name_the_field(payload, field):
 @pytest.mark.parametrize(
     ("given", "stored"),
     [("Rasalgethi", "Rasalgethi"), ("kore", "Kore"), ("Sabik", "Sadaltager"),
-     ("fr-FR-Wavenet-A", "Aoede"), ("wavenet-d", "Orus"), ("", None)],
+     ("fr-FR-Wavenet-A", "Aoede"), ("wavenet-d", "Orus"), ("Wavenet-B", "Charon"),
+     ("en-US-Kore", "Kore"), ("", None)],
 )  # fmt: skip
 def test_voices_are_stored_as_gemini_voice_names(given, stored):
     assert parse_request({"theme": "ok", "voice": given}).voice == stored

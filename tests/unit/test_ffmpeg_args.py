@@ -12,6 +12,7 @@ from shortvideo.media.ffmpeg import (
     top_level_atoms,
 )
 from shortvideo.media.narration import NarrationLine, narration_track_args
+from shortvideo.media.splice import Span, last_frame_args, spliced_audio_args, tail_args
 
 
 def value_after(args: list[str], flag: str) -> str:
@@ -115,3 +116,64 @@ def test_faststart_reads_top_level_atoms(tmp_path: Path) -> None:
     assert moov_before_mdat(fast)
     assert top_level_atoms(slow) == ["ftyp", "mdat", "moov"]
     assert not moov_before_mdat(slow)
+
+
+def test_assemble_splices_the_parts_inside_its_one_encode() -> None:
+    parts = [Span(Path("b0.mp4")), Span(Path("b1.mp4"), 8.0, 7.0), Span(Path("b2.mp4"), 8.5, 6.96)]
+    args = assemble_args(video=parts, subtitles_ass=Path("s.ass"), out=Path("o.mp4"),
+                         music=Path("m.mp3"))  # fmt: skip
+    graph = value_after(args, "-filter_complex")
+    assert [args[i + 1] for i, a in enumerate(args) if a == "-i"] == [
+        "b0.mp4", "b1.mp4", "b2.mp4", "m.mp3"
+    ]  # fmt: skip
+    # Each part is cut to its kept range, video and audio alike, and joined end to end.
+    assert "[0:v]trim=start=0.000000,setpts=PTS-STARTPTS[v0]" in graph
+    assert "[1:v]trim=start=8.000000:duration=7.000000,setpts=PTS-STARTPTS[v1]" in graph
+    assert "[2:a]atrim=start=8.500000:duration=6.960000,asetpts=PTS-STARTPTS[a2]" in graph
+    assert "[v0][a0][v1][a1][v2][a2]concat=n=3:v=1:a=1[vcat][acat]" in graph
+    assert "[vcat]scale=720:1280" in graph and "subtitles=filename=s.ass[vout]" in graph
+    assert "[3:a]volume=0.2[music]" in graph  # music is the input after the parts
+    assert "[acat][music]amix=inputs=2:duration=first:normalize=0[aout]" in graph
+    assert args.count("-c:v") == 1 and value_after(args, "-map") == "[vout]"
+
+
+def test_assemble_of_spliced_parts_without_music_maps_the_joined_audio() -> None:
+    parts = [Span(Path("b0.mp4")), Span(Path("b1.mp4"), 8.0, 7.0)]
+    args = assemble_args(video=parts, subtitles_ass=Path("s.ass"), out=Path("o.mp4"), music=None,
+                         narration=Path("n.wav"), native_volume=0.3)  # fmt: skip
+    graph = value_after(args, "-filter_complex")
+    assert "[acat]volume=0.3[native]" in graph and "[native][2:a]amix=inputs=2" in graph
+    plain = assemble_args(video=parts, subtitles_ass=Path("s.ass"), out=Path("o.mp4"), music=None)
+    assert plain[plain.index("[vout]") + 2] == "[acat]" and "amix" not in "".join(plain)
+    with pytest.raises(ValueError):
+        assemble_args(video=[], subtitles_ass=Path("s.ass"), out=Path("o.mp4"), music=None)
+
+
+def test_an_extension_input_is_24_fps_720p_h264_aac() -> None:
+    args = tail_args([Span(Path("b1.mp4"), 14.0, 1.0), Span(Path("b2.mp4"), 8.0, 7.0)],
+                     Path("tail.mp4"))  # fmt: skip
+    graph = value_after(args, "-filter_complex")
+    assert "[0:v]trim=start=14.000000:duration=1.000000" in graph
+    assert "[v0][a0][v1][a1]concat=n=2:v=1:a=1[vcat][acat]" in graph
+    assert "[vcat]fps=24,scale=720:1280:force_original_aspect_ratio=decrease," in graph
+    assert "pad=720:1280:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[vout]" in graph
+    for flag, value in [("-c:v", "libx264"), ("-r", "24"), ("-c:a", "aac"), ("-ar", "48000"),
+                        ("-movflags", "+faststart")]:  # fmt: skip
+        assert value_after(args, flag) == value
+    assert args[-1] == "tail.mp4"
+
+
+def test_spliced_audio_for_whisper_decodes_no_video() -> None:
+    args = spliced_audio_args([Span(Path("b0.mp4")), Span(Path("b1.mp4"), 8.0, 7.0)],
+                              Path("a.wav"))  # fmt: skip
+    graph = value_after(args, "-filter_complex")
+    assert ":v]" not in graph and "concat=n=2:v=0:a=1[acat]" in graph
+    assert "[acat]aresample=16000[aout]" in graph
+    assert value_after(args, "-ac") == "1" and value_after(args, "-c:a") == "pcm_s16le"
+
+
+def test_last_frame_is_one_720p_png_from_the_end() -> None:
+    args = last_frame_args(Path("b3.mp4"), Path("f.png"))
+    assert args.index("-sseof") < args.index("-i") and value_after(args, "-sseof") == "-1"
+    assert "scale=720:1280" in value_after(args, "-vf") and value_after(args, "-update") == "1"
+    assert value_after(args, "-c:v") == "png" and args[-1] == "f.png"

@@ -16,15 +16,11 @@ from demo_providers.instant import (
     operation_name,
     parse_operation_name,
 )
-from demo_providers.script_writer import DemoScriptWriter
 from shortvideo.errors import ConfigError
 from shortvideo.models import Language, Style
 from shortvideo.ports import VideoStep
 from shortvideo.settings import settings_from
-from shortvideo.stages import intake
-from shortvideo.stages.script_stage import handle_script
-from shortvideo.stages.video_stage import handle_video
-from tests.fakes import DirBlobStore, FixedScriptModel, memory_services
+from tests.fakes import DirBlobStore, memory_services
 
 INSTANT = {"DEMO_VIDEO_MODE": "instant", "WHISPER_ENGINE": "instant"}
 
@@ -110,18 +106,3 @@ def test_settings_and_wiring_choose_the_instant_providers(tmp_path) -> None:
     assert isinstance(svc.video_model, InstantVideoModel)
     assert isinstance(svc.transcriber, InstantTranscriber)
     assert svc.video_model.provider == "demo-instant"
-
-
-def test_a_whole_video_stage_runs_in_one_invocation(tmp_path) -> None:
-    svc = memory_services(tmp_path, **INSTANT, DEMO_VIDEO_LATENCY_SECONDS="0")
-    svc._lazy["script"] = FixedScriptModel(DemoScriptWriter().write_script)
-    svc.blobs.upload_bytes(CLIP_OBJECT, b"the clip", "video/mp4")
-    video_id = intake.create_job(svc, {"theme": "Bees and flowers"})["video_id"]
-    handle_script(svc, video_id)
-    assert handle_video(svc, video_id) == {"outcome": "done"}  # no poll was needed
-    doc = svc.jobs.get_job(video_id)
-    assert doc["status"] == "video_generated" and doc["provider"] == "demo-instant"
-    assert [op["block"] for op in doc["video_operations"]] == list(range(9))
-    assert doc["cost"]["billed_seconds"] == 64
-    final = svc.blobs.name_from_uri(doc["veo31_video_uri"])
-    assert svc.blobs.download_bytes(final) == b"the clip"

@@ -80,7 +80,7 @@ def test_rate_limit_defers_submissions_beyond_requests_per_minute(tmp_path):
 def test_cost_ceiling_and_monthly_budget_refuse_before_anything_is_billed(tmp_path):
     svc, _ = services(tmp_path, MAX_JOB_COST_USD="30")
     with pytest.raises(CostCeilingExceeded) as err:
-        intake.create_job(svc, {"theme": "Long one", "target_seconds": 90})
+        intake.create_job(svc, {"theme": "Long one", "target_seconds": 85})
     assert err.value.field == "target_seconds" and err.value.http_status == 422
     svc, _ = services(tmp_path, MONTHLY_BUDGET_USD="60")
     intake.create_job(svc, {"theme": "First"})

@@ -38,7 +38,9 @@ class DyingVideoModel(ScriptedVideoModel):
 
     def finish_lost(self):
         step = self.lost_steps[0]
-        self.blobs.upload_bytes(f"{step.output_prefix}123/sample_0.mp4", b"mp4", "video/mp4")
+        self.blobs.upload_bytes(
+            f"{step.output_prefix}123/sample_0.mp4", self.output_for(step), "video/mp4"
+        )
 
 
 @pytest.fixture
@@ -137,7 +139,9 @@ def test_an_unreadable_submit_answer_waits_for_the_video_instead_of_paying_again
         def submit(self, step):
             if step.block_index == 1 and not any(s.block_index == 1 for s in self.submitted):
                 self.submitted.append(step)
-                self.blobs.upload_bytes(f"{step.output_prefix}9/sample_0.mp4", b"mp4", "video/mp4")
+                self.blobs.upload_bytes(
+                    f"{step.output_prefix}9/sample_0.mp4", self.output_for(step), "video/mp4"
+                )
                 raise ProviderUnanswered("malformed response from the API")
             return super().submit(step)
 

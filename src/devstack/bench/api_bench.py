@@ -69,7 +69,7 @@ def video_body(rng: random.Random, n: int) -> dict[str, Any]:
         "theme": f"The secret life of {rng.choice(THEMES)} #{n}",
         "style": rng.choice(list(Style)).value,
         "language": rng.choice(list(Language)).value,
-        "target_seconds": rng.choice((60, 64, 71, 78)),
+        "target_seconds": rng.choice((64, 71, 78, 85)),
     }
     if rng.random() < 0.25:
         body["music"] = "calm"

@@ -7,7 +7,7 @@ video model (DEMO_VIDEO_MODE=instant: every block is a copy of one 4 s clip) and
 transcriber (WHISPER_ENGINE=instant: the clip's known line), see
 shortvideo/adapters/instant_video.py. The assembler's FFmpeg work on that 4 s video is real
 (with `real_whisper`, Whisper too: 2 to 10 s a job, and the emulator runs the assembler queue
-one task at a time). The jobs are submitted one after another to script_agent, as fast as it
+one task at a time). The jobs are submitted one after another to the creator API, as fast as it
 answers (or `spacing` s apart), with unique themes, so every script is a cache miss.
 
 Figures, from the job documents and the function processes' logs:
@@ -49,7 +49,6 @@ from typing import Any
 
 from devstack.bench.report import percentile
 from devstack.clients import firestore_client
-from devstack.scheduler import post_json
 from devstack.stack import Stack
 from shortvideo.settings import settings_from
 
@@ -73,6 +72,11 @@ INSTANT_OVERRIDES = {
     "WHISPER_ENGINE": "instant",
     "X264_PRESET": "ultrafast",
     "MONTHLY_BUDGET_USD": "1000000",
+    # Every job comes from the stack's one API creator (decision 0012): the API's per-creator
+    # limits (0 = none) would refuse a burst of 50.
+    "CREATE_VIDEO_PER_MINUTE": "0",
+    "CREATE_VIDEO_PER_HOUR": "0",
+    "MAX_RUNNING_JOBS_PER_CREATOR": "0",
 }
 THEMES = (
     "The secret life of octopuses", "Why volcanoes erupt", "A day on the Moon",
@@ -163,7 +167,7 @@ def parse_log_lines(lines: Iterable[str], since: datetime | None = None) -> LogR
 
 def read_logs(log_dir: Path, since: datetime | None = None) -> LogRecords:
     lines: list[str] = []
-    for name in FUNCTION_LOGS:
+    for name in (*FUNCTION_LOGS, "api"):  # the creator API logs job_created (decision 0012)
         path = log_dir / f"{name}.log"
         if path.is_file():
             lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -374,7 +378,6 @@ def job_requests(count: int) -> list[dict[str, Any]]:
             "theme": f"{THEMES[i % len(THEMES)]}, episode {i + 1}",
             "style": STYLES[i % len(STYLES)],
             "language": "en",
-            "created_by": "bench-orchestration",
         }
         if i % 3 == 1:
             request["character_id"] = "nova"
@@ -385,16 +388,16 @@ def job_requests(count: int) -> list[dict[str, Any]]:
 
 
 def submit_jobs(
-    url: str, requests: Sequence[Mapping[str, Any]], spacing: float
+    stack: Stack, requests: Sequence[Mapping[str, Any]], spacing: float
 ) -> tuple[list[str], list[dict[str, Any]]]:
-    """POST each request to script_agent; (video ids, rejected requests)."""
+    """POST each request to the creator API; (video ids, rejected requests)."""
     video_ids: list[str] = []
     rejected: list[dict[str, Any]] = []
     for request in requests:
         status, text = 0, ""
         for _ in range(3):
             try:
-                status, text = post_json(url, dict(request), timeout=60)
+                status, text = stack.submit_video(request, timeout=60)
             except (OSError, urllib.error.URLError) as exc:
                 status, text = 0, str(exc)
             if status == 202 or 400 <= status < 500:
@@ -468,7 +471,7 @@ def run_jobs(
     timeout = timeout if timeout is not None else 300.0 + 6.0 * jobs
     since = datetime.now(UTC) - timedelta(seconds=1)
     began = time.monotonic()
-    video_ids, rejected = submit_jobs(stack.url("script_agent"), job_requests(jobs), spacing)
+    video_ids, rejected = submit_jobs(stack, job_requests(jobs), spacing)
     submit_seconds = time.monotonic() - began
     progress(f"orchestration: {len(video_ids)} jobs submitted in {submit_seconds:.1f} s")
     docs = wait_until_terminal(stack.env(), video_ids, timeout, progress)
@@ -535,7 +538,7 @@ def bench_orchestration(
 def warm_up(stack: Stack, progress: Progress) -> None:
     """One job first, not measured: the clip is rendered (and Whisper loaded) before the run."""
     progress("orchestration: one warm-up job (renders the clip)")
-    ids, rejected = submit_jobs(stack.url("script_agent"), [{"theme": "Warm-up"}], 0.0)
+    ids, rejected = submit_jobs(stack, [{"theme": "Warm-up"}], 0.0)
     if rejected:
         raise RuntimeError(f"the warm-up job was refused: {rejected[0]}")
     docs = wait_until_terminal(stack.env(), ids, 180.0, lambda _: None)

@@ -6,6 +6,7 @@ import contextlib
 import json
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from google.api_core import exceptions as gexc
@@ -16,6 +17,9 @@ from shortvideo import metering
 from shortvideo.settings import Settings
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+# Signs an ID token for (audience, lifetime seconds): the local stack's stand-in for oidc_token.
+TokenSigner = Callable[[str, float], str]
+TOKEN_LIFETIME_SECONDS = 3600.0
 
 
 def task_id(video_id: str, stage: str, task_key: str) -> str:
@@ -34,9 +38,15 @@ def build_client(settings: Settings) -> tasks_v2.CloudTasksClient:
 
 
 class CloudTasksQueue:
-    def __init__(self, client: tasks_v2.CloudTasksClient, settings: Settings) -> None:
+    def __init__(
+        self,
+        client: tasks_v2.CloudTasksClient,
+        settings: Settings,
+        local_signer: TokenSigner | None = None,
+    ) -> None:
         self._client = client
         self._settings = settings
+        self._local_signer = local_signer
         self._targets = {
             "script": (settings.script_queue, settings.script_agent_url),
             "video": (settings.video_queue, settings.video_agent_url),
@@ -48,13 +58,20 @@ class CloudTasksQueue:
         parent = self._client.queue_path(
             self._settings.project, self._settings.tasks_location, queue_name
         )
+        headers = {"Content-Type": "application/json"}
+        if self._local_signer is not None:
+            # The emulator ignores oidc_token and passes headers through; the token is signed
+            # now, not at dispatch, so it must outlive the delay.
+            token = self._local_signer(url, TOKEN_LIFETIME_SECONDS + delay_seconds)
+            headers["Authorization"] = f"Bearer {token}"
         http_request = tasks_v2.HttpRequest(
             http_method=tasks_v2.HttpMethod.POST,
             url=url,
-            headers={"Content-Type": "application/json"},
+            headers=headers,
             body=json.dumps({"video_id": video_id}).encode(),
         )
-        if self._settings.tasks_service_account:
+        if self._local_signer is None and self._settings.tasks_service_account:
+            # Cloud Tasks mints a Google-signed ID token for this account at each dispatch.
             http_request.oidc_token = tasks_v2.OidcToken(
                 service_account_email=self._settings.tasks_service_account, audience=url
             )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from shortvideo.adapters.genai_client import GenaiAdapter, call_api, inline_parts
 from shortvideo.adapters.google_script import STYLE_LOOKS
-from shortvideo.errors import ContentFiltered, MediaError, ProviderError
+from shortvideo.errors import MediaError, ProviderError
 from shortvideo.media.ffmpeg import run_ffmpeg
 from shortvideo.models import Style
 from shortvideo.settings import Settings
@@ -31,6 +31,8 @@ def character_prompt(name: str, description: str, style: Style) -> str:
 
 
 class NanoBananaImageModel(GenaiAdapter):
+    kind = "image"
+
     def model_id(self, settings: Settings) -> str:
         return settings.image_model
 
@@ -54,6 +56,10 @@ class NanoBananaImageModel(GenaiAdapter):
 
 
 def _image_bytes(response: types.GenerateContentResponse, model: str) -> bytes:
+    """The first image part (a text part before it is fine). A refusal (SAFETY, IMAGE_SAFETY,
+    PROHIBITED_CONTENT, IMAGE_PROHIBITED_CONTENT) is ContentFiltered (inline_parts); no image for
+    another reason (NO_IMAGE, MAX_TOKENS, STOP with only text) is a provider error that a new
+    sample may not repeat."""
     parts = inline_parts(response, model, "character prompt")
     candidates = response.candidates or []
     for part in parts:
@@ -61,11 +67,10 @@ def _image_bytes(response: types.GenerateContentResponse, model: str) -> bytes:
         if blob is not None and blob.data and (blob.mime_type or "").startswith("image/"):
             return blob.data
     finish = candidates[0].finish_reason if candidates else None
+    reason = finish.value if finish is not None else "none"
     said = " ".join(p.text for p in parts if p.text)[:200]
-    if finish is not None and "SAFETY" in str(finish.value):
-        raise ContentFiltered(f"{model} filtered the character image ({finish.value})")
     raise ProviderError(
-        f"{model} returned no image (finish reason {finish}){': ' + said if said else ''}"
+        f"{model} returned no image (finish reason {reason}){': ' + said if said else ''}"
     )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from shortvideo.adapters.genai_client import GenaiAdapter, call_api
-from shortvideo.errors import ContentFiltered, ProviderError, ScriptInvalid
+from shortvideo.adapters.genai_client import GenaiAdapter, call_api, raise_if_refused
+from shortvideo.adapters.vertex_refusals import CATEGORY_HINTS
+from shortvideo.errors import ProviderError, ScriptInvalid
 from shortvideo.models import (
     EXTENSION_SECONDS,
     OPENING_SECONDS,
+    Block,
     Language,
     Script,
     Style,
@@ -35,6 +37,7 @@ STYLE_LOOKS = {
 WORDS_PER_SECOND = 2.2  # a comfortable speaking pace for the prompt's limit
 MAX_WORDS_PER_SECOND = 3.2  # beyond this a line cannot be spoken in its block: reject
 _BLOCK_FIELDS = ("index", "visual", "dialogue", "sound_effects")
+MAX_VISUAL_CHARS = 1000  # a rephrased visual longer than this is not a scene description
 
 
 def build_prompt(brief: ScriptBrief) -> str:
@@ -94,6 +97,8 @@ def response_schema(block_count: int) -> types.Schema:
 
 
 class GeminiScriptWriter(GenaiAdapter):
+    kind = "gemini"
+
     def model_id(self, settings: Settings) -> str:
         return settings.gemini_model
 
@@ -127,7 +132,46 @@ class GeminiScriptWriter(GenaiAdapter):
                 model=self.model, contents=prompt, config=config
             ),
         )
-        return script_from_text(_response_text(response, self.model), brief)
+        return script_from_text(_response_text(response, self.model, "the script prompt"), brief)
+
+    def rephrase_visual(
+        self, block: Block, language: Language, style: Style, reason_code: str
+    ) -> str:
+        """The block's visual prompt rewritten to pass the video model's safety filters."""
+        from google.genai import types
+
+        prompt = rephrase_prompt(block, language, style, reason_code)
+        config = types.GenerateContentConfig(max_output_tokens=400)
+        response = call_api(
+            f"Gemini {self.model} rephrase",
+            lambda: self.client.models.generate_content(
+                model=self.model, contents=prompt, config=config
+            ),
+        )
+        text = " ".join(_response_text(response, self.model, "the rephrase prompt").split())
+        text = text.strip().strip('"').strip()
+        if not text or len(text) > MAX_VISUAL_CHARS:
+            raise ProviderError(f"Gemini {self.model} rephrased the visual as {len(text)} chars")
+        return text
+
+
+def rephrase_prompt(block: Block, language: Language, style: Style, reason_code: str) -> str:
+    category = reason_code.removeprefix("content_filtered.")
+    hint = CATEGORY_HINTS.get(category, CATEGORY_HINTS["other"])
+    return "\n".join(
+        [
+            "A video model refused the scene description below: its safety filters say "
+            f"{hint} (reason {reason_code}).",
+            "Rewrite the scene description so that it passes them and keeps the meaning of the "
+            "scene: the same place, action, mood and story beat. Replace what was refused by a "
+            "safe equivalent (for example adults instead of children, a fictional person "
+            "instead of a real one, suggestion instead of explicit harm); add nothing else.",
+            f"STYLE: {style.value} - {STYLE_LOOKS[style]}",
+            f'THE LINE SPOKEN IN THE SCENE ({LANGUAGE_NAMES[language]}): "{block.dialogue}"',
+            f"SCENE DESCRIPTION: {block.visual}",
+            "Answer with the new scene description only, in English, at most 80 words.",
+        ]
+    )
 
 
 def script_from_text(text: str, brief: ScriptBrief) -> Script:
@@ -161,17 +205,14 @@ def script_from_text(text: str, brief: ScriptBrief) -> Script:
     return script
 
 
-def _response_text(response: types.GenerateContentResponse, model: str) -> str:
-    feedback = response.prompt_feedback
-    if feedback is not None and feedback.block_reason is not None:
-        reason = feedback.block_reason_message or str(feedback.block_reason.value)
-        raise ContentFiltered(f"Gemini refused the prompt: {reason}")
+def _response_text(response: types.GenerateContentResponse, model: str, what: str) -> str:
+    """The answer's text; a blocked prompt or a SAFETY / PROHIBITED_CONTENT stop is
+    ContentFiltered with its category, even after some text."""
+    raise_if_refused(response, what)
     candidates = response.candidates or []
     parts = (candidates[0].content.parts or []) if candidates and candidates[0].content else []
     text = "".join(p.text for p in parts if p.text and not p.thought)
     if not text:
         finish = candidates[0].finish_reason if candidates else None
-        if finish is not None and finish.value in ("SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST"):
-            raise ContentFiltered(f"Gemini stopped the script for safety ({finish.value})")
         raise ProviderError(f"Gemini {model} returned no text (finish reason {finish})")
     return text

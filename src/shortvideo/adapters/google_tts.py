@@ -29,6 +29,8 @@ def tts_prompt(text: str, language: Language) -> str:
 
 
 class GeminiNarrator(GenaiAdapter):
+    kind = "tts"
+
     def model_id(self, settings: Settings) -> str:
         return settings.tts_model
 

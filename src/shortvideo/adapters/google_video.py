@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from shortvideo.adapters.genai_client import GenaiAdapter, call_api
+from shortvideo.adapters.vertex_refusals import is_refusal, refusal
 from shortvideo.errors import ProviderError, ProviderUnanswered
 from shortvideo.ports import OperationStatus, VideoStep
 from shortvideo.settings import Settings
@@ -28,24 +29,32 @@ RPC_CODES = {
     7: "PERMISSION_DENIED", 8: "RESOURCE_EXHAUSTED", 9: "FAILED_PRECONDITION", 10: "ABORTED",
     13: "INTERNAL", 14: "UNAVAILABLE",
 }  # fmt: skip
+# Failed operations that the same request fails again: INVALID_ARGUMENT, NOT_FOUND,
+# PERMISSION_DENIED, FAILED_PRECONDITION. Not retried as provider errors.
+DETERMINISTIC_RPC_CODES = frozenset({3, 5, 7, 9})
 
 
 class VeoVideoModel(GenaiAdapter):
+    kind = "veo"
+
     def model_id(self, settings: Settings) -> str:
         return settings.veo_model
 
     def request(
         self, step: VideoStep
     ) -> tuple[types.GenerateVideosSource, types.GenerateVideosConfig]:
-        """The SDK arguments for one step: the opening clip, or an extension of the last video."""
+        """The SDK arguments for one step: the opening clip, an extension of the video's tail,
+        or (image-to-video) a new clip from the last frame so far (decision 0010)."""
         from google.genai import types
 
-        video = None
+        video = image = None
         if step.previous_video_uri:
             video = types.Video(uri=step.previous_video_uri, mime_type="video/mp4")
+        elif step.first_frame_uri:
+            image = types.Image(gcs_uri=step.first_frame_uri, mime_type="image/png")
         references = None
         # Reference images shape the opening clip only (see the module docstring).
-        if video is None and step.reference_image_uris:
+        if video is None and image is None and step.reference_image_uris:
             references = [
                 types.VideoGenerationReferenceImage(
                     image=types.Image(gcs_uri=uri, mime_type="image/png"),
@@ -53,7 +62,7 @@ class VeoVideoModel(GenaiAdapter):
                 )
                 for uri in step.reference_image_uris[:MAX_REFERENCE_IMAGES]
             ]
-        source = types.GenerateVideosSource(prompt=step.prompt, video=video)
+        source = types.GenerateVideosSource(prompt=step.prompt, video=video, image=image)
         config = types.GenerateVideosConfig(
             aspect_ratio="9:16",
             resolution="720p",
@@ -97,9 +106,15 @@ def operation_status(operation: types.GenerateVideosOperation) -> OperationStatu
         code = operation.error.get("code")
         name = RPC_CODES.get(code, str(code)) if isinstance(code, int) else str(code or "unknown")
         message = str(operation.error.get("message") or "the Veo operation failed")
+        if is_refusal(message):  # a usage-guidelines refusal comes as code 3 too
+            refused = refusal("the block's prompt", message)
+            return OperationStatus(
+                done=True, filtered=True, retryable=False, error_code=refused.code,
+                error_message=refused.message, extra={"rpc_code": code},
+            )  # fmt: skip
         return OperationStatus(
             done=True, error_code=f"veo_{name.lower()}", error_message=message,
-            extra={"rpc_code": code},
+            retryable=code not in DETERMINISTIC_RPC_CODES, extra={"rpc_code": code},
         )  # fmt: skip
     result = operation.response or operation.result
     if result is None:  # done means error xor response: this answer is malformed
@@ -112,9 +127,10 @@ def operation_status(operation: types.GenerateVideosOperation) -> OperationStatu
         )
     if (result.rai_media_filtered_count or 0) > 0:
         reasons = "; ".join(result.rai_media_filtered_reasons or []) or "no reason given"
+        refused = refusal("the generated clip", reasons)
         return OperationStatus(
-            done=True, filtered=True, error_code="content_filtered",
-            error_message=f"Veo filtered the clip (responsible AI): {reasons}",
+            done=True, filtered=True, retryable=False, error_code=refused.code,
+            error_message=refused.message,
         )  # fmt: skip
     return OperationStatus(
         done=True, error_code="veo_no_video",

@@ -12,9 +12,14 @@ import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shortvideo.errors import MediaError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from shortvideo.media.splice import Span
 
 FFMPEG = shutil.which("ffmpeg") or "ffmpeg"
 FFPROBE = shutil.which("ffprobe") or "ffprobe"
@@ -43,7 +48,7 @@ def extract_audio_args(src: Path, dst_wav: Path) -> list[str]:
 
 def assemble_args(
     *,
-    video: Path,
+    video: Path | Sequence[Span],
     subtitles_ass: Path,
     out: Path,
     music: Path | None,
@@ -52,22 +57,35 @@ def assemble_args(
     native_volume: float = 0.35,
     preset: str = "fast",
 ) -> list[str]:
-    """One encode pass: subtitles burned in, music looped under the native audio, faststart.
+    """One encode pass: the parts spliced, subtitles burned in, music looped under the native
+    audio, faststart.
 
-    The video is expected to carry its own audio track (Veo and the demo renderer both do). With
-    a narration track, the native audio is lowered to `native_volume` under it.
+    `video` is one file, or the spans the final is cut from (the opening clip and each block's
+    kept part, decision 0010): they are trimmed and joined inside this same filter graph, video
+    and audio, so splicing costs no extra lossy pass. Each carries its own audio track (Veo and
+    the demo renderer both do). With a narration track, the native audio is lowered to
+    `native_volume` under it.
     """
-    inputs = ["-i", str(video)]
+    from shortvideo.media.splice import Span, span_inputs, splice_graph
+
+    spans = [Span(video)] if isinstance(video, Path) else list(video)
+    if not spans:
+        raise ValueError("assembly needs at least one video span")
+    inputs = span_inputs(spans)
+    if len(spans) == 1 and spans[0].whole:  # one untrimmed file: nothing to splice
+        graph, picture, native = [], "[0:v]", "[0:a]"
+    else:
+        graph, picture, native = splice_graph(spans), "[vcat]", "[acat]"
     # Scale/pad is a no-op for 720x1280 input, and guarantees the ASS PlayRes matches the frame.
-    graph = [
-        f"[0:v]scale={OUTPUT_WIDTH}:{OUTPUT_HEIGHT}:force_original_aspect_ratio=decrease,"
+    graph.append(
+        f"{picture}scale={OUTPUT_WIDTH}:{OUTPUT_HEIGHT}:force_original_aspect_ratio=decrease,"
         f"pad={OUTPUT_WIDTH}:{OUTPUT_HEIGHT}:(ow-iw)/2:(oh-ih)/2,setsar=1,"
         f"subtitles=filename={escape_filter_value(subtitles_ass)}[vout]"
-    ]
-    mix_inputs = ["[0:a]"]
+    )
+    mix_inputs = [native]
     if narration is not None:
         inputs += ["-i", str(narration)]
-        graph.append(f"[0:a]volume={native_volume:g}[native]")
+        graph.append(f"{native}volume={native_volume:g}[native]")
         mix_inputs = ["[native]", f"[{inputs.count('-i') - 1}:a]"]
     if music is not None:
         inputs += ["-stream_loop", "-1", "-i", str(music)]
@@ -79,6 +97,8 @@ def assemble_args(
             f"{''.join(mix_inputs)}amix=inputs={len(mix_inputs)}:duration=first:normalize=0[aout]"
         )
         audio_map = "[aout]"
+    elif native == "[acat]":
+        audio_map = "[acat]"
     else:
         audio_map = "0:a?"
     return [

@@ -1,5 +1,8 @@
 """assembler: subtitles from Whisper, music under the voice, one H.264 encode, a thumbnail.
 
+The final is cut from the job's `parts` (the opening clip and each block's kept part, decision
+0010) inside the one encode; Whisper hears the same spliced timeline.
+
 With a narration voice, the narrator's track is mixed over Veo's (lowered) audio and is what
 Whisper transcribes.
 """
@@ -8,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +19,10 @@ from typing import Any
 
 from shortvideo.logs import get_logger, timed
 from shortvideo.media import ffmpeg, subtitles
+from shortvideo.media.splice import Span, spliced_audio_args
 from shortvideo.models import ASSEMBLE, Language
 from shortvideo.ports import Transcriber
+from shortvideo.segments import Part, parts_of
 from shortvideo.settings import Settings
 from shortvideo.stages.intake import music_object
 from shortvideo.stages.narration import build_narration
@@ -59,12 +64,19 @@ def warm_up(transcriber: Transcriber, log: Any) -> None:
         log.warning("transcriber_warm_up_failed", error=str(exc))
 
 
+def _spans(source: Path | Sequence[Span]) -> list[Span]:
+    return [Span(source)] if isinstance(source, Path) else list(source)
+
+
 def _transcribe(
-    log: Any, transcriber: Transcriber, language: Language, source: Path, work: Path
+    log: Any, transcriber: Transcriber, language: Language, source: list[Span], work: Path
 ) -> tuple[str, str, str]:
     audio = work / "audio.wav"
-    with timed(log, "audio_extracted"):
-        ffmpeg.run_ffmpeg(ffmpeg.extract_audio_args(source, audio))
+    with timed(log, "audio_extracted", spans=len(source)):
+        if len(source) == 1 and source[0].whole:
+            ffmpeg.run_ffmpeg(ffmpeg.extract_audio_args(source[0].path, audio))
+        else:  # the spliced timeline's audio, decoded without the video
+            ffmpeg.run_ffmpeg(spliced_audio_args(source, audio))
     with timed(log, "transcribed", engine=transcriber.engine) as extra:
         words = transcriber.transcribe(audio, language)
         extra["words"] = len(words)
@@ -78,7 +90,7 @@ def _music_path(music: MusicSource) -> Path | None:
 
 
 def assemble_local(
-    source: Path,
+    source: Path | Sequence[Span],
     workdir: Path,
     language: Language,
     music: MusicSource,
@@ -90,7 +102,8 @@ def assemble_local(
     overlap: bool = True,
     narration: Path | None = None,
 ) -> LocalOutputs:
-    """Source video in `workdir` -> final.mp4, thumbnail.jpg, SRT text, transcript, probe.
+    """Source video (one file, or the spans it is cut from) -> final.mp4, thumbnail.jpg, SRT
+    text, transcript, probe, in `workdir`.
 
     One encode pass (subtitles burned, music mixed, faststart). With `overlap`, the work that does
     not need the transcript runs beside Whisper: the model load beside the audio extraction, the
@@ -103,7 +116,8 @@ def assemble_local(
         if overlap:
             cpu.submit(warm_up, transcriber, log)
             music_future = io.submit(_music_path, music)
-        speech = narration if narration is not None else source
+        spans = _spans(source)
+        speech = [Span(narration)] if narration is not None else spans
         srt, ass, transcript = _transcribe(log, transcriber, language, speech, workdir)
         (workdir / "subtitles.ass").write_text(ass, encoding="utf-8")
         srt_future = io.submit(on_srt, srt) if overlap and on_srt else None
@@ -114,7 +128,7 @@ def assemble_local(
         with timed(log, "encoded", music=bool(music_path)):
             ffmpeg.run_ffmpeg(
                 ffmpeg.assemble_args(
-                    video=source,
+                    video=spans,
                     subtitles_ass=workdir / "subtitles.ass",
                     out=final,
                     music=music_path,
@@ -149,8 +163,7 @@ def assemble(ctx: StageContext) -> None:
         warm = ThreadPoolExecutor(max_workers=1)
         warm.submit(warm_up, transcriber, ctx.log)  # the model loads during the download...
         warm.shutdown(wait=False)  # ...and transcribe() waits for it if it is not done yet
-        source = work / "source.mp4"
-        svc.blobs.download_file(svc.blobs.name_from_uri(ctx.doc["veo31_video_uri"]), source)
+        parts, spans = _download_parts(ctx, work)
 
         music: MusicSource = None
         if ctx.doc.get("music"):
@@ -169,10 +182,9 @@ def assemble(ctx: StageContext) -> None:
 
         narration = None
         if ctx.doc.get("voice"):
-            length = ffmpeg.probe(source).duration
-            narration = build_narration(ctx, ctx.doc["voice"], length, work)
+            narration = build_narration(ctx, ctx.doc["voice"], parts, work)
         out = assemble_local(
-            source, work, Language(ctx.doc["language"]), music, svc.settings, transcriber,
+            spans, work, Language(ctx.doc["language"]), music, svc.settings, transcriber,
             log=ctx.log, on_srt=upload_srt, narration=narration,
         )  # fmt: skip
         final_uri = svc.blobs.upload_file(names["final"], out.final, "video/mp4")
@@ -191,6 +203,23 @@ def assemble(ctx: StageContext) -> None:
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _download_parts(ctx: StageContext, work: Path) -> tuple[list[Part], list[Span]]:
+    """The job's parts and their local spans; a job made before parts existed has one video."""
+    blobs = ctx.svc.blobs
+    parts = parts_of(ctx.doc)
+    if not parts:
+        source = work / "source.mp4"
+        blobs.download_file(blobs.name_from_uri(ctx.doc["veo31_video_uri"]), source)
+        length = ffmpeg.probe(source).duration
+        return [Part(0, ctx.doc["veo31_video_uri"], 0.0, length)], [Span(source)]
+    spans = []
+    for part in parts:
+        local = work / f"part-b{part.block:02d}.mp4"
+        blobs.download_file(blobs.name_from_uri(part.uri), local)
+        spans.append(Span(local, part.start, part.seconds))
+    return parts, spans
 
 
 def handle_assemble(svc: Services, video_id: str) -> dict[str, object]:

@@ -16,8 +16,9 @@ from shortvideo.errors import (
     UnknownMusic,
 )
 from shortvideo.logs import get_logger
-from shortvideo.models import JobDoc, VideoRequest, blocks_for_target, seconds_for_blocks
+from shortvideo.models import JobDoc, VideoRequest, blocks_for_target
 from shortvideo.ports import BudgetCharge
+from shortvideo.segments import planned_billed_seconds
 from shortvideo.stages.runner import utcnow
 from shortvideo.wiring import Services
 
@@ -70,7 +71,9 @@ def _create_job(
     block_count = blocks_for_target(request.target_seconds)
     video_model = svc.video_model
     settings = svc.settings
-    estimate = seconds_for_blocks(block_count) * settings.price_per_second(video_model.model)
+    # Under VEO_EXTENSION_BILLING=output_seconds an extension bills its input too (0010).
+    billed = sum(planned_billed_seconds(settings, block_count))
+    estimate = billed * settings.price_per_second(video_model.model)
     if settings.max_job_cost_usd and estimate > settings.max_job_cost_usd:
         raise CostCeilingExceeded(
             f"this video would cost about ${estimate:.2f}, over the per-video ceiling of "

@@ -1,6 +1,8 @@
 """video_agent: a step function. Each invocation submits or polls one video-model operation.
 
-Block 0 is the 8 s opening clip; each further block is a 7 s extension of the previous result.
+Block 0 is the 8 s opening clip; each further block is made from the parts kept so far: a 7 s
+extension of the video's tail, or a new clip from its last frame (VEO_EXTENSION_ROUTE, decision
+0010). Each finished block records the part of its output the final keeps (`parts`).
 Before each submit, a submit intent (block, model, an output prefix of its own) is committed;
 the operation's name is committed as soon as the model answers. After a crash between the two,
 the next invocation does not pay for the block again: it adopts the video found under the
@@ -20,20 +22,20 @@ from shortvideo.errors import (
     ContentFiltered,
     CostCeilingReached,
     ProviderError,
+    ProviderRejected,
     ProviderUnanswered,
     QuotaExceeded,
     Throttled,
 )
 from shortvideo.logs import timed
-from shortvideo.models import EXTENSION_SECONDS, OPENING_SECONDS, VIDEO, Language, Script, Style
+from shortvideo.models import VIDEO, Language, Script, Style
 from shortvideo.ports import OperationStatus, VideoStep
 from shortvideo.scripts import parse_script
+from shortvideo.segments import billed_seconds, parts_of, request_seconds
+from shortvideo.stages import rephrase
 from shortvideo.stages.runner import StageContext, run_stage, utcnow
+from shortvideo.stages.video_segments import SegmentInput, kept_part, prepare_input
 from shortvideo.wiring import Services
-
-
-def final_video_object(video_id: str) -> str:
-    return f"veo31_videos/{video_id}.mp4"
 
 
 def block_prompt(
@@ -58,7 +60,10 @@ def _load_script(ctx: StageContext) -> Script:
     return parse_script(json.loads(ctx.svc.blobs.download_bytes(name)))
 
 
-def _step(ctx: StageContext, script: Script, index: int, model_id: str) -> VideoStep:
+def _step(
+    ctx: StageContext, script: Script, index: int, model_id: str, source: SegmentInput
+) -> VideoStep:
+    script = rephrase.with_rephrased_visual(ctx.doc, script, index)  # after a refusal
     character = None
     refs: tuple[str, ...] = ()
     if ctx.doc.get("character_id"):
@@ -71,14 +76,15 @@ def _step(ctx: StageContext, script: Script, index: int, model_id: str) -> Video
     return VideoStep(
         video_id=ctx.video_id,
         block_index=index,
-        seconds=block.seconds,
+        seconds=request_seconds(ctx.svc.settings, index),
         prompt=block_prompt(script, index, character, narrated),
         visual=block.visual,
         dialogue="" if narrated else block.dialogue,
         style=Style(script.style),
         language=Language(script.language),
         output_prefix=f"veo31_videos/{ctx.video_id}/",
-        previous_video_uri=ctx.doc.get("last_video_uri"),
+        previous_video_uri=source.video_uri,
+        first_frame_uri=source.first_frame_uri,
         reference_image_uris=refs,
         model=model_id,
     )
@@ -90,9 +96,11 @@ def _submit_next(ctx: StageContext, script: Script) -> bool:
     model = ctx.svc.video_model
     model_id = ctx.doc.get("video_model") or model.model
     index = int(ctx.doc.get("completed_blocks", 0))
-    step = _step(ctx, script, index, model_id)
+    source = prepare_input(ctx, index)
+    step = _step(ctx, script, index, model_id, source)
     spent = float(ctx.doc.get("cost", {}).get("actual_usd", 0.0))
-    next_cost = step.seconds * settings.price_per_second(model_id)
+    billed = billed_seconds(settings, index, source.video_seconds)
+    next_cost = billed * settings.price_per_second(model_id)
     if settings.max_job_cost_usd and spent + next_cost > settings.max_job_cost_usd + 1e-9:
         raise CostCeilingReached(
             f"block {index} would take the video to ${spent + next_cost:.2f}, over the "
@@ -106,7 +114,12 @@ def _submit_next(ctx: StageContext, script: Script) -> bool:
                 delay_seconds=wait,
             )
     step = replace(step, output_prefix=f"{step.output_prefix}b{index:02d}-{uuid.uuid4().hex[:8]}/")
-    intent = {"block": index, "model": model_id, "output_prefix": step.output_prefix}
+    intent = {
+        "block": index,
+        "model": model_id,
+        "output_prefix": step.output_prefix,
+        **source.to_doc(),
+    }
     ctx.progress(veo_submit_intent={**intent, "at": utcnow()})
     try:
         with timed(ctx.log, "video_operation_submitted", block=index, model=model_id):
@@ -142,11 +155,10 @@ def _resume_intent(ctx: StageContext, intent: dict[str, Any]) -> str:
     videos = sorted(n for n in blobs.list_names(intent["output_prefix"]) if n.endswith(".mp4"))
     if videos:
         ctx.log.warning("video_submit_adopted", block=intent["block"], video=videos[0])
-        ctx.progress(
-            veo_operation={**intent, "name": None, "submitted_at": intent["at"], "adopted": True},
-            veo_submit_intent=None,
-        )
-        _finish_block(ctx, blobs.uri(videos[0]), 0.0)
+        # One commit finishes the block and drops the intent: a failure before it (measuring
+        # the video) leaves the intent in place, to be adopted again.
+        op = {**intent, "name": None, "submitted_at": intent["at"], "adopted": True}
+        _finish_block(ctx, blobs.uri(videos[0]), 0.0, op)
         return "adopted"
     age = (utcnow() - intent["at"]).total_seconds()
     if age <= ctx.svc.settings.video_operation_timeout_seconds:
@@ -182,29 +194,44 @@ def _maybe_fall_back(ctx: StageContext, model_id: str) -> None:
         ctx.log.warning("video_model_fallback", from_model=model_id, to_model=fallback)
 
 
-def _finish_block(ctx: StageContext, status_uri: str, billed: float) -> None:
-    op = ctx.doc["veo_operation"]
-    # Veo reports no duration: it bills the seconds it was asked to generate.
-    billed = billed or float(OPENING_SECONDS if op["block"] == 0 else EXTENSION_SECONDS)
+def _finish_block(
+    ctx: StageContext, status_uri: str, reported: float, op: dict[str, Any] | None = None
+) -> None:
+    op = op if op is not None else ctx.doc["veo_operation"]
+    try:
+        part, output_seconds = kept_part(ctx, op, status_uri)
+    except ProviderError:  # an output with nothing new: the retry submits the block again
+        ctx.progress(
+            veo_operation=None, veo_submit_intent=None,
+            last_failed_operation={**op, "failed_at": utcnow()},
+        )  # fmt: skip
+        raise
+    # Veo reports no duration: billed seconds follow VEO_EXTENSION_BILLING (decision 0010).
+    billed = billed_seconds(ctx.svc.settings, op["block"], float(op.get("input_seconds") or 0))
     price = ctx.svc.settings.price_per_second(op.get("model", ""))
     cost = dict(ctx.doc.get("cost", {}))
-    cost["billed_seconds"] = cost.get("billed_seconds", 0) + billed
+    cost["billed_seconds"] = round(cost.get("billed_seconds", 0) + billed, 3)
     cost["actual_usd"] = round(cost.get("actual_usd", 0.0) + billed * price, 4)
-    history = [
-        *ctx.doc.get("video_operations", []),
-        {**op, "finished_at": utcnow(), "billed_seconds": billed, "video_uri": status_uri},
-    ]
+    finished = {
+        **op, "finished_at": utcnow(), "billed_seconds": billed, "video_uri": status_uri,
+        "output_seconds": output_seconds, "keep_from": part.start, "keep_seconds": part.seconds,
+    }  # fmt: skip
+    if reported:
+        finished["reported_billed_seconds"] = reported
+    parts = [p.to_doc() for p in parts_of(ctx.doc) if p.block < part.block]
     ctx.made_progress(
         completed_blocks=op["block"] + 1,
-        last_video_uri=status_uri,
+        parts=[*parts, part.to_doc()],
         veo_operation=None,
+        veo_submit_intent=None,
         cost=cost,
-        video_operations=history,
+        video_operations=[*ctx.doc.get("video_operations", []), finished],
     )
     ctx.log.info(
         "video_block_finished",
         block=op["block"],
         model=op.get("model"),
+        kept_seconds=part.seconds,
         completed_blocks=op["block"] + 1,
         total_blocks=ctx.doc["total_blocks"],
     )
@@ -246,6 +273,7 @@ def generate_video(ctx: StageContext) -> None:
     script = _load_script(ctx)
     total = int(ctx.doc["total_blocks"])
     while True:
+        rephrase.settle(ctx)
         op = ctx.doc.get("veo_operation")
         intent = ctx.doc.get("veo_submit_intent")
         if op is None and intent is not None:
@@ -257,8 +285,12 @@ def generate_video(ctx: StageContext) -> None:
         if op is None:
             if int(ctx.doc.get("completed_blocks", 0)) >= total:
                 break
-            if not _submit_next(ctx, script):
-                return
+            try:
+                if not _submit_next(ctx, script):
+                    return
+            except ContentFiltered as refused:  # refused at submission: nothing was started
+                rephrase.on_refusal(ctx, script, int(ctx.doc.get("completed_blocks", 0)), refused)
+                continue
             op = ctx.doc["veo_operation"]
         status = _poll(ctx, op)
         if not status.done:
@@ -275,13 +307,13 @@ def generate_video(ctx: StageContext) -> None:
         if status.filtered or status.error_code:
             ctx.progress(veo_operation=None, last_failed_operation={**op, "failed_at": utcnow()})
             if status.filtered:
-                raise ContentFiltered(status.error_message or "the video model filtered the block")
-            raise ProviderError(f"block {op['block']}: {status.error_code}: {status.error_message}")
+                rephrase.on_refusal(ctx, script, int(op["block"]), rephrase.refusal_of(status))
+                continue
+            failure = f"block {op['block']}: {status.error_code}: {status.error_message}"
+            raise ProviderError(failure) if status.retryable else ProviderRejected(failure)
         _finish_block(ctx, status.video_uri or "", status.billed_seconds)
-    final = ctx.svc.blobs.copy(
-        ctx.svc.blobs.name_from_uri(ctx.doc["last_video_uri"]), final_video_object(ctx.video_id)
-    )
-    ctx.complete(veo31_video_uri=final)
+    # No single video is written: the assembler cuts the final from the parts (decision 0010).
+    ctx.complete(video_seconds=round(sum(p.seconds for p in parts_of(ctx.doc)), 3))
     ctx.ring("assemble", task_key="a1")
 
 
