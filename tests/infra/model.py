@@ -29,7 +29,8 @@ def unquote(value: Any) -> Any:
     if isinstance(value, list):
         return [unquote(item) for item in value]
     if isinstance(value, dict):
-        return {unquote(k): unquote(v) for k, v in value.items() if k != "__comments__"}
+        return {unquote(k): unquote(v) for k, v in value.items()
+                if k not in ("__comments__", "__inline_comments__")}
     return value
 
 

@@ -26,6 +26,9 @@ FORBIDDEN_OUTSIDE_LOCAL = {
     "FIREBASE_AUTH_EMULATOR_HOST",
     "VERTEX_API_BASE_URL",
     "STRIPE_API_BASE",
+    # Locally signed doorbells (the local stack's stand-in for Google's OIDC certificates).
+    "OIDC_CERTS_FILE",
+    "OIDC_SIGNING_KEY_FILE",
 }
 
 

@@ -27,9 +27,10 @@ settings = {
   VEO_LOCATION                  = "us-central1"
   GEMINI_LOCATION               = "us-central1"
   TTS_LOCATION                  = "global"
+  IMAGE_LOCATION                = "us-central1"
   GEMINI_MODEL                  = "gemini-2.5-flash"
   IMAGE_MODEL                   = "gemini-2.5-flash-image"
-  TTS_MODEL                     = "gemini-2.5-flash-preview-tts"
+  TTS_MODEL                     = "gemini-2.5-flash-tts"
   VEO_MODEL                     = "veo-3.1-generate-001"
   VEO_FALLBACK_MODEL            = "veo-3.1-fast-generate-001"
   VEO_PRICE_PER_SECOND          = "0.40"
@@ -59,4 +60,8 @@ settings_defaulted = [
   "CREATE_VIDEO_PER_MINUTE",
   "CREATE_VIDEO_PER_HOUR",
   "MAX_RUNNING_JOBS_PER_CREATOR",
+  # Decided by the live check of decision 0010 (route, tail window, how Vertex bills).
+  "VEO_EXTENSION_ROUTE",
+  "VEO_EXTENSION_INPUT_SECONDS",
+  "VEO_EXTENSION_BILLING",
 ]
