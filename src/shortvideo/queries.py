@@ -1,0 +1,64 @@
+"""The Firestore queries the product runs: collection, filters and order.
+
+Firestore serves a query from its automatic single-field indexes only when one field is
+involved; a query on more than one field needs a composite index in firestore.indexes.json.
+tests/infra checks every query here against that file, and tests/unit/test_queries.py checks
+that every filter and order the adapters write belongs to a query listed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    op: str  # "==", "in", "<", ">=", ...
+
+
+@dataclass(frozen=True)
+class Order:
+    field: str
+    direction: str  # "ASCENDING" or "DESCENDING"
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    collection: str
+    filters: tuple[Filter, ...]
+    order: tuple[Order, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        seen: list[str] = []
+        for name in [f.field for f in self.filters] + [o.field for o in self.order]:
+            if name not in seen:
+                seen.append(name)
+        return tuple(seen)
+
+    @property
+    def needs_composite_index(self) -> bool:
+        return len(self.fields) > 1
+
+
+QUERIES: tuple[Query, ...] = (
+    # The monitor's sweep over jobs that are not finished.
+    Query("jobs_by_status", "video_status", (Filter("status", "in"),)),
+    # GET /videos/my-videos: a creator's library, newest first.
+    Query(
+        "jobs_by_creator_newest_first",
+        "video_status",
+        (Filter("created_by", "=="),),
+        (Order("created_at", "DESCENDING"),),
+    ),
+    # The cap on a creator's concurrently running jobs (a count aggregation).
+    Query(
+        "running_jobs_of_creator",
+        "video_status",
+        (Filter("created_by", "=="), Filter("status", "in")),
+    ),
+    # Bearer token lookup (only the SHA-256 is stored).
+    Query("creator_by_token_hash", "creators", (Filter("token_sha256", "=="),)),
+)

@@ -1,0 +1,280 @@
+"""Cross-checks between the code and infra/terraform: what the code needs is what is deployed."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from shortvideo.queries import QUERIES
+from shortvideo.settings import Settings
+from tests.infra import model
+from tests.infra.model import ENVIRONMENTS, ROOT, sa_key
+
+ROOT_MODULE = model.module()
+SERVICES = ROOT_MODULE["locals"]["services"]
+SERVICE_NAMES = ROOT_MODULE["locals"]["service_names"]
+
+# Overrides that point a service at an emulator or a fake (read by the SDKs or by Settings).
+FORBIDDEN_OUTSIDE_LOCAL = {
+    "FIRESTORE_EMULATOR_HOST",
+    "STORAGE_EMULATOR_HOST",
+    "CLOUD_TASKS_EMULATOR_HOST",
+    "FIREBASE_AUTH_EMULATOR_HOST",
+    "VERTEX_API_BASE_URL",
+    "STRIPE_API_BASE",
+    # Locally signed doorbells (the local stack's stand-in for Google's OIDC certificates).
+    "OIDC_CERTS_FILE",
+    "OIDC_SIGNING_KEY_FILE",
+}
+
+
+def setting_names() -> set[str]:
+    """Every environment variable Settings reads, from the model itself (follows new fields)."""
+    return {field.alias or name.upper() for name, field in Settings.model_fields.items()}
+
+
+def forbidden_settings() -> set[str]:
+    # Also any future Settings field of the same kinds: emulator hosts, fake bases, demo knobs.
+    pattern = re.compile(r"(_EMULATOR_HOST|_BASE_URL|_API_BASE)$|^DEMO_")
+    return FORBIDDEN_OUTSIDE_LOCAL | {name for name in setting_names() if pattern.search(name)}
+
+
+def deployed_settings(environment: str) -> dict[str, str]:
+    """What a service's environment holds: tfvars settings, computed ones, secrets."""
+    values = dict(model.tfvars(environment)["settings"])
+    values.update(ROOT_MODULE["locals"]["computed_settings"])
+    values["OIDC_AUDIENCE"] = "<the service's own URL>"
+    for secrets in ROOT_MODULE["locals"]["secret_settings"].values():
+        values.update({name: "<a secret from Secret Manager>" for name in secrets})
+    return values
+
+
+# --- every service and function has a deployment and an identity ---------------------------
+
+
+def code_entry_points() -> set[str]:
+    functions = {p.parent.name for p in (ROOT / "functions").glob("*/main.py")}
+    return {name.replace("_", "-") for name in functions} | {"api"}
+
+
+def test_every_function_and_the_api_is_a_deployed_service() -> None:
+    assert set(SERVICES) == code_entry_points()
+    assert set(SERVICE_NAMES) == set(SERVICES)
+
+
+def test_every_service_is_staged_from_its_own_code() -> None:
+    stage = model.stage_module()
+    staged = {s.name: s for s in stage.SERVICES}
+    assert set(staged) == set(SERVICES)
+    for name, svc in staged.items():
+        expected = "api" if name == "api" else f"functions/{svc.function}"
+        assert SERVICES[name]["source"] == expected, name
+        if svc.function:
+            assert (ROOT / "functions" / svc.function / "main.py").is_file()
+
+
+def test_every_service_runs_as_its_own_service_account() -> None:
+    account = ROOT_MODULE["resource"]["google_service_account"]["runtime"]
+    assert account["for_each"] == "${toset(local.service_names)}"
+    assert "${each.key}" in account["account_id"]
+    call = ROOT_MODULE["module"]["service"]
+    assert call["service_account_email"] == "${google_service_account.runtime[each.key].email}"
+    run_service = model.module("run_service")
+    template = run_service["resource"]["google_cloud_run_v2_service"]["service"]["template"][0]
+    assert template["service_account"] == "${var.service_account_email}"
+
+
+# --- settings: provided or defaulted on purpose, and nothing forbidden ----------------------
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_setting_is_provided_or_defaulted_on_purpose(environment: str) -> None:
+    provided = set(deployed_settings(environment))
+    defaulted = set(model.tfvars(environment)["settings_defaulted"])
+    needed = setting_names() - forbidden_settings()
+    unaccounted = needed - provided - defaulted
+    assert not unaccounted, f"{environment}: set or list in settings_defaulted: {unaccounted}"
+    both = provided & defaulted
+    assert not both, f"{environment}: both set and defaulted: {both}"
+    unknown = defaulted - setting_names()
+    assert not unknown, f"{environment}: settings_defaulted names no setting: {unknown}"
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_no_emulator_fake_or_demo_override_is_deployed(environment: str) -> None:
+    values = deployed_settings(environment)
+    assert not set(values) & forbidden_settings()
+    assert values["PIPELINE_PROVIDER"] == "google"
+    assert values["ENVIRONMENT"] == "${var.environment}"
+    assert model.tfvars(environment)["environment"] == environment
+    assert values.get("WHISPER_ENGINE", "faster-whisper") == "faster-whisper"
+    assert values["OIDC_VERIFY"] == "true"
+    # Doorbells go to the services' HTTPS run.app URLs, never a loopback default.
+    assert 'https://${key}-${local.run_host}/' in ROOT_MODULE["locals"]["url"]
+    for name in ("SCRIPT_AGENT_URL", "VIDEO_AGENT_URL", "ASSEMBLER_URL"):
+        assert values[name].startswith("${local.url["), name
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_deployed_settings_validate_and_the_longest_video_fits_the_job_cap(
+    environment: str,
+) -> None:
+    values = {k: v for k, v in deployed_settings(environment).items() if "${" not in v}
+    settings = Settings.model_validate(values)
+    longest_seconds = 8 + 7 * 11  # 12 blocks: 85 s
+    assert longest_seconds * settings.veo_price_per_second <= settings.max_job_cost_usd
+    assert settings.veo_price_per_second == {
+        "veo-3.1-generate-001": 0.40,
+        "veo-3.1-fast-generate-001": 0.15,
+    }[settings.veo_model]
+
+
+def test_the_model_dir_terraform_sets_is_the_one_baked_into_the_assembler_image() -> None:
+    dockerfile = (ROOT / "infra" / "docker" / "assembler.Dockerfile").read_text()
+    baked = re.search(r"^ENV WHISPER_MODEL_DIR=(\S+)$", dockerfile, re.M)
+    assert baked, "assembler.Dockerfile must set WHISPER_MODEL_DIR"
+    assert ROOT_MODULE["locals"]["computed_settings"]["WHISPER_MODEL_DIR"] == baked.group(1)
+    joined_into = re.search(r"bundled_base_model_dir\(Path\('([^']+)'\)\)", dockerfile)
+    assert joined_into and f"{joined_into.group(1)}/whisper-base" == baked.group(1)
+
+
+# --- queues and scheduler jobs reach existing services their identities may invoke ----------
+
+TASKS_OIDC = "serviceAccount:${module.tasks.oidc_service_account_email}"
+SCHEDULER_OIDC = "serviceAccount:${module.scheduler.caller_service_account_email}"
+
+
+def invokers(service: str) -> list[str]:
+    members: list[str] = SERVICES[service]["invokers"]
+    return members
+
+
+def test_every_queue_targets_a_service_the_task_identity_may_invoke() -> None:
+    queues = ROOT_MODULE["locals"]["queues"]
+    computed = ROOT_MODULE["locals"]["computed_settings"]
+    queue_setting = {"script": "SCRIPT_QUEUE", "video": "VIDEO_QUEUE", "assemble": "ASSEMBLE_QUEUE"}
+    url_setting = {"script": "SCRIPT_AGENT_URL", "video": "VIDEO_AGENT_URL",
+                   "assemble": "ASSEMBLER_URL"}
+    assert set(queues) == set(queue_setting)
+    for key, queue in queues.items():
+        assert queue["target"] in SERVICES, key
+        assert TASKS_OIDC in invokers(queue["target"]), key
+        assert computed[queue_setting[key]] == f'${{module.tasks.queue_names["{key}"]}}'
+        assert computed[url_setting[key]] == f'${{local.url["{queue["target"]}"]}}'
+        assert queue["creators"], key
+    assert computed["TASKS_SERVICE_ACCOUNT"] == "${module.tasks.oidc_service_account_email}"
+
+
+def test_only_callers_may_invoke_and_nobody_else() -> None:
+    queue_targets = {q["target"] for q in ROOT_MODULE["locals"]["queues"].values()}
+    job_targets = {j["target"] for j in ROOT_MODULE["locals"]["scheduler_job_definitions"].values()
+                   if "${" not in j["target"]}
+    for name in SERVICES:
+        expected = set()
+        if name in queue_targets:
+            expected.add(TASKS_OIDC)
+        if name in job_targets:
+            expected.add(SCHEDULER_OIDC)
+        if name == "api":
+            expected = {"allUsers"}  # public behind the load balancer; the API checks tokens
+            assert SERVICES[name]["ingress"] == "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
+        assert set(invokers(name)) == expected, name
+    binding = model.module("run_service")["resource"]["google_cloud_run_v2_service_iam_member"]
+    assert binding["invokers"]["role"] == "roles/run.invoker"
+
+
+def test_task_creators_may_act_as_the_oidc_identity_and_enqueue_on_their_queue() -> None:
+    tasks = model.module("tasks")["resource"]
+    act_as = tasks["google_service_account_iam_member"]["creators_act_as_oidc"]
+    assert act_as["role"] == "roles/iam.serviceAccountUser"
+    assert act_as["service_account_id"] == "${google_service_account.oidc.name}"
+    assert act_as["for_each"] == "${local.all_creators}"
+    assert tasks["google_cloud_tasks_queue_iam_member"]["enqueuer"]["role"] == (
+        "roles/cloudtasks.enqueuer"
+    )
+    # Who rings which doorbell, as the code does it.
+    creators = {key: {sa_key(c) for c in q["creators"]}
+                for key, q in ROOT_MODULE["locals"]["queues"].items()}
+    assert creators == {
+        "script": {"api", "monitor"},
+        "video": {"script-agent", "video-agent", "monitor"},
+        "assemble": {"video-agent", "monitor"},
+    }
+
+
+def test_scheduler_jobs_target_services_with_their_own_url_as_audience() -> None:
+    jobs = ROOT_MODULE["locals"]["scheduler_job_definitions"]
+    assert jobs["monitor"]["schedule"] == "*/2 * * * *"
+    assert jobs["monitor"]["target"] in SERVICES
+    assert SCHEDULER_OIDC in invokers(jobs["monitor"]["target"])
+    call = ROOT_MODULE["module"]["scheduler"]
+    assert "uri = local.url[job.target]" in call["jobs"]
+    assert "audience = local.url[job.target]" in call["jobs"]
+    for environment in ENVIRONMENTS:
+        dispatcher = model.tfvars(environment).get("series_dispatcher_service", "")
+        if dispatcher:
+            assert dispatcher in SERVICES and SCHEDULER_OIDC in invokers(dispatcher)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_video_queue_never_has_more_in_flight_than_a_minute_of_veo_quota(
+    environment: str,
+) -> None:
+    env = model.tfvars(environment)
+    rpm = int(env["settings"]["VEO_REQUESTS_PER_MINUTE"])
+    assert env["video_queue_max_concurrent"] <= rpm
+    queue = ROOT_MODULE["locals"]["queues"]["assemble"]
+    assert queue["max_concurrent_dispatches"] == "${var.assembler_max_instances}"
+
+
+# --- Firestore: the registry's queries have their indexes; the rules deployed are tested ----
+
+
+def composite_indexes() -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    indexes = json.loads(model.INDEXES_FILE.read_text())["indexes"]
+    return [
+        (i["collectionGroup"], tuple((f["fieldPath"], f.get("order", "")) for f in i["fields"]))
+        for i in indexes
+    ]
+
+
+def index_serves(index: tuple[str, ...], query_collection: str, query: object) -> bool:
+    from shortvideo.queries import Query
+
+    assert isinstance(query, Query)
+    collection, fields = index[0], index[1]
+    if collection != query_collection:
+        return False
+    equality = {f.field for f in query.filters if f.op in ("==", "in")}
+    ordered = [(o.field, o.direction) for o in query.order]
+    prefix, rest = fields[: len(equality)], fields[len(equality):]
+    return {name for name, _ in prefix} == equality and list(rest) == ordered
+
+
+def test_every_registered_query_that_needs_a_composite_index_has_one() -> None:
+    indexes = composite_indexes()
+    needing = [q for q in QUERIES if q.needs_composite_index]
+    assert needing, "the registry lists the creator library query, which needs an index"
+    for query in needing:
+        assert any(index_serves(i, query.collection, query) for i in indexes), query.name
+
+
+def test_terraform_deploys_the_index_rules_and_ttl_files_the_tests_use() -> None:
+    call = ROOT_MODULE["module"]["firestore"]
+    tf_dir = model.TF_DIR
+    for key, expected in (("rules_file", model.RULES_FILE), ("indexes_file", model.INDEXES_FILE)):
+        path = call[key].replace("${path.root}", str(tf_dir))
+        assert (tf_dir / path).resolve() == expected.resolve(), key
+    from shortvideo.adapters.firestore_jobs import SCRIPT_CACHE
+    from shortvideo.script_cache import cache_entry
+
+    assert call["ttl_collection"] == SCRIPT_CACHE
+    # The TTL field is the timestamp the code writes as the entry's expiry.
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    script = SimpleNamespace(model_dump=lambda mode: {})
+    entry = cache_entry(script, now, ttl_days=7)  # type: ignore[arg-type]
+    assert entry[call["ttl_field"]] == now + timedelta(days=7)

@@ -1,0 +1,113 @@
+"""deploy.sh --dry-run prints every step in order and runs none, with no gcloud or terraform."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.infra.model import ROOT
+
+SERVICES = ("api", "script-agent", "video-agent", "assembler", "monitor")
+# Only what deploy.sh itself needs; gcloud, terraform, docker and curl are absent.
+TOOLS = ("bash", "env", "sed", "head", "git", "date", "dirname", "cat", "sort", "tail", "grep")
+
+
+@pytest.fixture(scope="module")
+def bare_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    bin_dir = tmp_path_factory.mktemp("bin")
+    for name in TOOLS:
+        found = shutil.which(name)
+        assert found, name
+        (bin_dir / name).symlink_to(found)
+    return str(bin_dir)
+
+
+def dry_run(bare_path: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": bare_path, "HOME": os.environ.get("HOME", "/root")}
+    for absent in ("gcloud", "terraform", "docker", "curl", "python3"):
+        assert shutil.which(absent, path=bare_path) is None, absent
+    # One stream: commands whose output is a value are echoed on stderr, the rest on stdout.
+    return subprocess.run([str(ROOT / "deploy.sh"), *args, "--dry-run"], env=env, cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=60, check=False)
+
+
+def commands(output: str) -> list[str]:
+    return [line[2:] for line in output.splitlines() if line.startswith("+ ")]
+
+
+def first(lines: list[str], *needles: str) -> int:
+    for index, line in enumerate(lines):
+        if all(n in line for n in needles):
+            return index
+    raise AssertionError(f"no step with {needles}")
+
+
+def test_prod_dry_run_prints_stage_build_plan_apply_for_every_service_in_order(
+    bare_path: str,
+) -> None:
+    done = dry_run(bare_path, "--env", "prod")
+    assert done.returncode == 0, done.stdout
+    lines = commands(done.stdout)
+    plan = first(lines, "terraform", " plan ", "prod.tfvars", "prod-images.tfvars.json")
+    apply = first(lines, "terraform", " apply ", "prod.tfplan")
+    for service in SERVICES:
+        staged = first(lines, "infra/deploy/stage.py", f"build/stage {service}")
+        built = first(lines, "gcloud builds submit", f"build/stage/{service} ")
+        digest = first(lines, "gcloud artifacts docker images describe", f"/{service}:")
+        assert staged < built < digest < plan < apply, service
+        assert "--project=shortvideo-prod" in lines[built]
+    assert all(first(lines, "stage.py", f" {s}") < first(lines, "builds submit") for s in SERVICES)
+    base = first(lines, "terraform", "-target=google_artifact_registry_repository.images")
+    assert base < first(lines, "gcloud builds submit")
+    record = first(lines, "gcloud storage cp", "gs://shortvideo-prod-tfstate/releases/prod/")
+    assert apply < record
+    assert "dry run: nothing runs" in done.stdout
+
+
+def test_dry_run_touches_nothing(bare_path: str) -> None:
+    before = {p for p in (ROOT / "build").rglob("*")} if (ROOT / "build").exists() else set()
+    done = dry_run(bare_path, "--env", "staging")
+    assert done.returncode == 0, done.stdout
+    after = {p for p in (ROOT / "build").rglob("*")} if (ROOT / "build").exists() else set()
+    assert after == before
+
+
+def test_rollback_dry_run_applies_the_previous_recorded_release(bare_path: str) -> None:
+    done = dry_run(bare_path, "rollback", "--env", "prod")
+    assert done.returncode == 0, done.stdout
+    lines = commands(done.stdout)
+    listed = first(lines, "gcloud storage ls", "releases/prod/")
+    fetched = first(lines, "gcloud storage cp", "previous", "prod-rollback")
+    plan = first(lines, "terraform", " plan ", "prod-rollback.tfvars.json")
+    apply = first(lines, "terraform", " apply ", "prod.tfplan")
+    assert listed < fetched < plan < apply
+
+
+def test_smoke_dry_run_checks_health_library_webhook_and_private_functions(
+    bare_path: str,
+) -> None:
+    done = dry_run(bare_path, "smoke", "--env", "dev")
+    assert done.returncode == 0, done.stdout
+    lines = commands(done.stdout)
+    for path in ("/api/health", "/api/videos/my-videos", "webhook"):
+        assert any("curl" in line and path in line for line in lines), path
+    assert any("curl" in line and "script-agent-" in line for line in lines)
+    assert done.stdout.count("smoke: ok") == 5
+
+
+@pytest.mark.parametrize("args", [("--env", "qa"), ("--env",), ()])
+def test_a_wrong_environment_is_refused(bare_path: str, args: tuple[str, ...]) -> None:
+    env = {"PATH": bare_path, "HOME": os.environ.get("HOME", "/root")}
+    done = subprocess.run([str(ROOT / "deploy.sh"), *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0
+    assert not commands(done.stdout)
+
+
+def test_deploy_sh_is_executable() -> None:
+    assert os.access(Path(ROOT / "deploy.sh"), os.X_OK)
