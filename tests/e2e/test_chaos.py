@@ -11,14 +11,13 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from demo_providers.render import extend_video, render_block_clip
-from devstack.chaos import CHAOS_OVERRIDES, fake_configure, fake_get
+from devstack.chaos import fake_configure, fake_get
 from devstack.clients import firestore_client
 from devstack.stack import Stack
 from shortvideo.media.ffmpeg import probe, run_ffmpeg
@@ -54,18 +53,6 @@ def test_light_clips_join_full_clips_by_stream_copy(tmp_path: Path) -> None:
     extend_video(full, light, joined, tmp_path)
     assert abs(probe(joined).duration - 15) < 0.2
     run_ffmpeg(["-xerror", "-i", str(joined), "-f", "null", "-"])  # decodes without error
-
-
-@pytest.fixture
-def google_fake_stack(tmp_path: Path) -> Iterator[Stack]:
-    stack = Stack(REPO_ROOT, overrides=CHAOS_OVERRIDES, monitor_interval=2.0,
-                  provider="google-fake")  # fmt: skip
-    stack.log_dir = tmp_path / "logs"
-    stack.start()
-    try:
-        yield stack
-    finally:
-        stack.stop()
 
 
 def test_google_fake_provider_runs_a_job_on_the_google_adapters(google_fake_stack: Stack) -> None:

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from devstack.chaos import CHAOS_OVERRIDES, fake_configure, fake_get
+from devstack.chaos import fake_configure, fake_get
 from devstack.clients import firestore_client
 from devstack.scheduler import post_json
 from devstack.stack import Stack
-from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -28,18 +25,6 @@ REFUSAL = (
     "usage guidelines. If you think this was an error, send feedback. Support codes: {code}"
 )
 SAFER = ("Adults tend a sunny meadow where bees visit flowers.", "Bees hover calmly over a hive.")
-
-
-@pytest.fixture
-def google_fake_stack(tmp_path: Path) -> Iterator[Stack]:
-    stack = Stack(REPO_ROOT, overrides=CHAOS_OVERRIDES, monitor_interval=2.0,
-                  provider="google-fake")  # fmt: skip
-    stack.log_dir = tmp_path / "logs"
-    stack.start()
-    try:
-        yield stack
-    finally:
-        stack.stop()
 
 
 def script_fake(url: str, behaviours: list[dict[str, Any]]) -> None:
