@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -48,7 +49,9 @@ class ManagedProcess:
         self.env = dict(env)
         self.log_path = log_path
         self.cwd = cwd
-        self.pid_file = pid_dir / f"{os.getpid()}-{name}.json"
+        # unique per process object: two stacks of one owner (a test's own stack beside the
+        # session's) must not share, and so unlink, each other's records
+        self.pid_file = pid_dir / f"{os.getpid()}-{name}-{uuid.uuid4().hex[:8]}.json"
         self.popen: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -117,7 +120,11 @@ class ManagedProcess:
 
 
 def reap_orphans(pid_dir: Path) -> list[str]:
-    """End process groups left behind by a stack whose owner process died without stopping."""
+    """End process groups left behind by a stack whose owner process died without stopping.
+
+    A live owner's groups are never touched, this process's included: a second stack started
+    by the same process (an end-to-end test's own stack) must not end the first one's emulators.
+    """
     reaped: list[str] = []
     for pid_file in sorted(pid_dir.glob("*.json")):
         try:
@@ -126,8 +133,8 @@ def reap_orphans(pid_dir: Path) -> list[str]:
         except (OSError, ValueError, KeyError, TypeError):
             pid_file.unlink(missing_ok=True)
             continue
-        if owner != os.getpid() and _pid_alive(owner):
-            continue  # another live stack owns it
+        if _pid_alive(owner):
+            continue  # a live stack owns it
         cmdline = _cmdline(pgid)  # wrappers (gcloud, venv scripts) change argv[0] only
         if len(argv) > 1 and cmdline[-(len(argv) - 1):] == argv[1:]:
             with contextlib.suppress(ProcessLookupError, PermissionError):
