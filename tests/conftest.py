@@ -22,6 +22,9 @@ LOCAL_STACK_OVERRIDES = {
     "X264_PRESET": "ultrafast",
 }
 LOCAL_STACK_MONITOR_INTERVAL = 2.0
+# The session's clients and processes: billing off, since most tests make more videos than one
+# free allowance; the billing tests turn it on for their own services (decision 0017).
+SESSION_STACK_OVERRIDES = {"BILLING_ENFORCED": "false"}
 
 
 def _export(stack: Stack, environ: pytest.MonkeyPatch) -> None:
@@ -50,7 +53,12 @@ def _session_environ() -> Iterator[pytest.MonkeyPatch]:
 @pytest.fixture(scope="session")
 def _session_stack(_session_environ: pytest.MonkeyPatch) -> Iterator[Stack]:
     """The only stack of the session; the functions join it when local_stack is first used."""
-    stack = Stack(REPO_ROOT, functions=False, monitor_interval=LOCAL_STACK_MONITOR_INTERVAL)
+    stack = Stack(
+        REPO_ROOT,
+        SESSION_STACK_OVERRIDES,
+        functions=False,
+        monitor_interval=LOCAL_STACK_MONITOR_INTERVAL,
+    )
     stack.start()
     try:
         _export(stack, _session_environ)

@@ -193,3 +193,33 @@ class NotCancellable(PipelineError):
 
     code = "not_cancellable"
     http_status = 409
+
+
+class PaymentRequired(PipelineError):
+    """The creator has no free video left this month and too few credits: `buy` says what to buy."""
+
+    code = "payment_required"
+    http_status = 402
+
+    def __init__(
+        self, message: str, *, needed: int, balance: int, buy: list[dict[str, object]]
+    ) -> None:
+        super().__init__(message, field="credits")
+        self.needed = needed
+        self.balance = balance
+        self.buy = buy
+
+    def to_json(self) -> dict[str, object]:
+        body = super().to_json()
+        error = body["error"]
+        assert isinstance(error, dict)
+        error.update({"credits_needed": self.needed, "credits": self.balance, "buy": self.buy})
+        return body
+
+
+class BillingUnavailable(PipelineError):
+    """Stripe could not be reached or refused our call; the creator may try again."""
+
+    code = "billing_unavailable"
+    http_status = 503
+    retryable = True

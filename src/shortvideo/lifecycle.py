@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from shortvideo import settlement
 from shortvideo.models import (
     ASSEMBLE,
     EXTENSION_SECONDS,
@@ -60,6 +61,9 @@ def transition(doc: JobDoc, to: Status, now: datetime, **fields: Any) -> dict[st
     current = Status(doc["status"])
     if to not in ALLOWED[current]:
         raise IllegalTransition(f"{current} -> {to}")
+    if to.terminal:  # settled once, in the transaction that ends the job (shortvideo.settlement)
+        in_flight = in_flight_video_seconds({**doc, **fields})
+        fields = {**fields, **settlement.settle(doc, to, now, fields, in_flight)}
     return {"status": to.value, "updated_at": now, **fields}
 
 

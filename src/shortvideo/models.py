@@ -169,6 +169,9 @@ class Creator(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     created_at: datetime
+    # Accounts (issue 10) fills these from Firebase; until then every creator is verified.
+    email_verified: bool = True
+    roles: frozenset[str] = frozenset()
 
 
 class Character(BaseModel):

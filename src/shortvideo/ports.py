@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from shortvideo.billing.account import Admission
 from shortvideo.media.splice import Span
 from shortvideo.models import Block, Character, Creator, JobDoc, Language, Script, Style, Word
 
@@ -25,8 +26,15 @@ class BudgetCharge:
 
 
 class JobStore(Protocol):
-    def create_job(self, doc: JobDoc, charge: BudgetCharge | None = None) -> None:
-        """Create the job (and reserve `charge`) in one transaction; BudgetExceeded if over."""
+    def create_job(
+        self,
+        doc: JobDoc,
+        charge: BudgetCharge | None = None,
+        admission: Admission | None = None,
+    ) -> JobDoc:
+        """Create the job, reserving `charge` (BudgetExceeded if over) and, with `admission`,
+        taking the creator's running slot and payment in the job's own transaction
+        (TooManyRunningJobs, PaymentRequired). Answers the job as written."""
         ...
 
     def get_job(self, video_id: str) -> JobDoc | None: ...
@@ -40,10 +48,6 @@ class JobStore(Protocol):
     ) -> list[JobDoc]:
         """The creator's newest `limit` jobs, newest first (by created_at); only `fields` of
         each when given (a projection: less to transfer and decode)."""
-        ...
-
-    def count_running_jobs(self, created_by: str) -> int:
-        """How many of the creator's jobs are not finished (any non-terminal status)."""
         ...
 
     def release_budget(self, month: str, amount_usd: float) -> None:

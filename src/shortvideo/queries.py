@@ -53,11 +53,12 @@ QUERIES: tuple[Query, ...] = (
         (Filter("created_by", "=="),),
         (Order("created_at", "DESCENDING"),),
     ),
-    # The cap on a creator's concurrently running jobs (a count aggregation).
+    # GET /billing/history: a creator's ledger, newest first (decision 0017).
     Query(
-        "running_jobs_of_creator",
-        "video_status",
-        (Filter("created_by", "=="), Filter("status", "in")),
+        "ledger_of_creator_newest_first",
+        "billing_ledger",
+        (Filter("creator_id", "=="),),
+        (Order("at", "DESCENDING"),),
     ),
     # Bearer token lookup (only the SHA-256 is stored).
     Query("creator_by_token_hash", "creators", (Filter("token_sha256", "=="),)),

@@ -105,6 +105,25 @@ class Settings(BaseModel):
     create_video_per_hour: int = Field(30, alias="CREATE_VIDEO_PER_HOUR", ge=0)
     max_running_jobs_per_creator: int = Field(3, alias="MAX_RUNNING_JOBS_PER_CREATOR", ge=0)
 
+    # Billing (decision 0017). Off only for test stacks that are not about billing: refused
+    # outside local (shortvideo.startup).
+    billing_enforced: bool = Field(True, alias="BILLING_ENFORCED")
+    free_videos_per_month: int = Field(1, alias="FREE_VIDEOS_PER_MONTH", ge=0)
+    # Credits a length costs, "seconds:credits" (1 credit is a 64 s video).
+    credits_per_length: str = Field("64:1,71:2,78:2,85:2", alias="CREDITS_PER_LENGTH")
+    # Offers, "name:stripe_price_id:credits:amount_in_cents" (packs comma-separated).
+    billing_packs: str = Field(
+        "pack_5:price_pack_5:5:4900,pack_20:price_pack_20:20:17900", alias="BILLING_PACKS"
+    )
+    billing_subscription: str = Field("monthly:price_monthly:10:8900", alias="BILLING_SUBSCRIPTION")
+    billing_currency: str = Field("usd", alias="BILLING_CURRENCY", pattern=r"^[a-z]{3}$")
+    # Where Checkout and the Customer Portal send the creator back (the dashboard).
+    billing_return_url: str = Field("http://127.0.0.1:8080/billing", alias="BILLING_RETURN_URL")
+    stripe_secret_key: str = Field("", alias="STRIPE_SECRET_KEY")
+    stripe_webhook_secret: str = Field("", alias="STRIPE_WEBHOOK_SECRET")
+    # Local stack only (refused elsewhere): the local Stripe fake.
+    stripe_api_base: str | None = Field(None, alias="STRIPE_API_BASE")
+
     # Orchestration.
     lease_seconds: int = Field(90, alias="LEASE_SECONDS", ge=5)
     retry_backoff_seconds: tuple[int, ...] = Field((60, 180, 600), alias="RETRY_BACKOFF_SECONDS")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -38,6 +40,8 @@ class Services:
     tasks: TaskQueue
     limiter: RateLimiter
     creators: CreatorStore
+    # The one clock of intake and billing (months, ledger times); tests inject their own.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property

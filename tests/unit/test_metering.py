@@ -77,10 +77,11 @@ class MeteredJobStore(MemoryJobStore):
             counts["writes"] += self.writes - before
         return result
 
-    def create_job(self, doc: Any, charge: Any = None) -> None:
+    def create_job(self, doc: Any, charge: Any = None, admission: Any = None) -> Any:
         with metering.firestore_call() as counts:
-            super().create_job(doc, charge)
+            written = super().create_job(doc, charge, admission)
             counts["reads"], counts["writes"] = 1, 2
+        return written
 
 
 @pytest.fixture

@@ -28,4 +28,4 @@ def test_a_query_on_two_fields_needs_a_composite_index() -> None:
     by_name = {q.name: q for q in QUERIES}
     assert not by_name["jobs_by_status"].needs_composite_index
     assert by_name["jobs_by_creator_newest_first"].needs_composite_index
-    assert by_name["running_jobs_of_creator"].needs_composite_index
+    assert by_name["ledger_of_creator_newest_first"].needs_composite_index

@@ -27,7 +27,8 @@ class FirestoreCreatorStore:
         ref = self._client.collection(CREATORS).document(creator.creator_id)
         try:
             with metering.firestore_call() as counts:
-                ref.create(creator.model_dump())
+                fields = creator.model_dump(exclude={"roles"})
+                ref.create({**fields, "roles": sorted(creator.roles)})  # a list, not a set
                 counts["writes"] += 1
         except gexc.Conflict as exc:  # AlreadyExists: a creator, or a deleted one's tombstone
             raise CreatorExists(

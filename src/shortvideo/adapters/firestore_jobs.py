@@ -15,8 +15,10 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from shortvideo import metering
+from shortvideo.adapters import firestore_billing
 from shortvideo.adapters.firestore_limits import release_budget, reserve_budget
-from shortvideo.errors import UnknownJob
+from shortvideo.billing import account
+from shortvideo.errors import RateLimited, UnknownJob
 from shortvideo.lifecycle import Skip
 from shortvideo.models import Character, JobDoc, Status
 from shortvideo.ports import BudgetCharge, Mutation
@@ -25,6 +27,7 @@ JOBS = "video_status"
 CHARACTERS = "characters"
 SCRIPT_CACHE = "script_cache"
 _CONTENTION_RETRIES = 6
+_ADMISSION_RETRIES = 12
 NON_TERMINAL = [s.value for s in Status if not s.terminal]
 
 
@@ -32,24 +35,74 @@ class FirestoreJobStore:
     def __init__(self, client: firestore.Client) -> None:
         self._client = client
 
-    def create_job(self, doc: JobDoc, charge: BudgetCharge | None = None) -> None:
+    def create_job(
+        self,
+        doc: JobDoc,
+        charge: BudgetCharge | None = None,
+        admission: account.Admission | None = None,
+    ) -> JobDoc:
         ref = self._client.collection(JOBS).document(doc["video_id"])
 
         with metering.firestore_call() as counts:
+            if admission is not None:
+                # A plain read first: a creator who cannot pay is refused without reserving
+                # budget or locking the account (the transaction checks again).
+                counts["reads"] += 1
+                account.admit(
+                    firestore_billing.read_account(self._client, admission.creator_id), admission
+                )
             if charge is not None:
                 # An atomic increment, not a transaction: the month's document is written by
                 # every job creation, and transactions that read it lock each other out.
                 counts["writes"] += 1
                 reserve_budget(self._client, charge.month, charge.amount_usd, charge.budget_usd)
             try:
-                # create() fails if the id exists: two requests can never share a job.
-                ref.create(doc)
+                if admission is None:
+                    # create() fails if the id exists: two requests can never share a job.
+                    ref.create(doc)
+                    counts["writes"] += 1
+                else:
+                    doc = self._create_admitted(ref, doc, admission, counts)
             except BaseException:
                 if charge is not None:
                     counts["writes"] += 1
                     release_budget(self._client, charge.month, charge.amount_usd)
                 raise
-            counts["writes"] += 1
+        return doc
+
+    def _create_admitted(
+        self, ref: Any, doc: JobDoc, admission: account.Admission, counts: dict[str, int]
+    ) -> JobDoc:
+        """The job, its running slot and its payment in one transaction (decision 0017)."""
+        written: list[int] = []
+
+        @firestore.transactional  # type: ignore[misc]
+        def run(transaction: firestore.Transaction) -> JobDoc:
+            counts["reads"] += 1
+            current = firestore_billing.read_account(
+                self._client, admission.creator_id, transaction
+            )
+            change = account.admit(current, admission)
+            job = {**doc, **change.job_fields}
+            written[:] = [
+                firestore_billing.write_change(
+                    transaction, self._client, admission.creator_id, change
+                )
+                + 1
+            ]
+            transaction.create(ref, job)
+            return job
+
+        for attempt in range(_ADMISSION_RETRIES):
+            try:
+                job: JobDoc = run(self._client.transaction())
+                counts["writes"] += sum(written)
+                return job
+            except (gexc.Aborted, gexc.Conflict, ValueError):
+                # ValueError: the client's own retries ran out ("Failed to commit").
+                time.sleep(0.05 * 2 ** min(attempt, 4) + random.random() * 0.1)
+        # Not a 500: this creator's account is hammered right now; nothing was taken.
+        raise RateLimited("too many requests at once: try again", retry_after_seconds=1.0)
 
     def get_job(self, video_id: str) -> JobDoc | None:
         with metering.firestore_call() as counts:
@@ -60,7 +113,7 @@ class FirestoreJobStore:
     def mutate_job(self, video_id: str, mutation: Mutation) -> JobDoc:
         ref = self._client.collection(JOBS).document(video_id)
         with metering.firestore_call() as counts:
-            written: list[bool] = []
+            written: list[int] = []
 
             @firestore.transactional  # type: ignore[misc]
             def run(transaction: firestore.Transaction) -> JobDoc:
@@ -71,17 +124,30 @@ class FirestoreJobStore:
                     raise UnknownJob(f"no job with video_id {video_id!r}", field="video_id")
                 doc: JobDoc = snapshot.to_dict() or {}
                 patch = mutation(doc)
-                if patch:
-                    transaction.update(ref, patch)
-                    doc.update(patch)
-                    written.append(True)
+                if not patch:
+                    return doc
+                settling = "settlement" in patch and not doc.get("settlement")
+                doc.update(patch)
+                reads = {}
+                if settling:  # reads before any write
+                    reads = firestore_billing.settlement_reads(self._client, doc, transaction)
+                    counts["reads"] += len(reads)
+                transaction.update(ref, patch)
+                written.append(1)
+                if settling:
+                    now = patch.get("updated_at") or doc["settlement"]["at"]
+                    written.append(
+                        firestore_billing.apply_settlement(
+                            transaction, self._client, doc, reads, now
+                        )
+                    )
                 return doc
 
             # The emulator, like the service, aborts contended transactions: retry with jitter.
             for attempt in range(_CONTENTION_RETRIES):
                 try:
                     result: JobDoc = run(self._client.transaction())
-                    counts["writes"] += len(written)  # committed
+                    counts["writes"] += sum(written)  # committed
                     return result
                 except (gexc.Aborted, gexc.Conflict):
                     if attempt == _CONTENTION_RETRIES - 1:
@@ -119,20 +185,6 @@ class FirestoreJobStore:
             docs = [snap.to_dict() or {} for snap in query.stream()]
             counts["reads"] += max(1, len(docs))  # a query costs at least one read
         return docs
-
-    def count_running_jobs(self, created_by: str) -> int:
-        # created_by == X and status in [...]: the composite index (created_by, status) of
-        # firestore.indexes.json serves it (decision 8).
-        query: Any = (  # the SDK types count() as its base class
-            self._client.collection(JOBS)
-            .where(filter=FieldFilter("created_by", "==", created_by))
-            .where(filter=FieldFilter("status", "in", NON_TERMINAL))
-            .count()
-        )
-        with metering.firestore_call() as counts:
-            result = query.get()
-            counts["reads"] += 1  # an aggregation costs one read per 1000 index entries
-        return int(result[0][0].value)
 
     def release_budget(self, month: str, amount_usd: float) -> None:
         with metering.firestore_call() as counts:

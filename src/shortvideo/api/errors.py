@@ -21,7 +21,7 @@ def api_status(exc: PipelineError) -> int:
     """The typed error's status, except that a named field of a parsed body is a 422."""
     if exc.http_status == 400 and exc.field not in (None, "body"):
         return 422
-    return exc.http_status if exc.http_status < 500 else 500
+    return exc.http_status if exc.http_status < 500 or exc.http_status == 503 else 500
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from shortvideo.api import views
 from shortvideo.api.body import read_json_body
 from shortvideo.api.openapi import errors, video_request_body
+from shortvideo.billing.account import Payer
 from shortvideo.errors import InvalidRequest, UnknownJob
 from shortvideo.models import Creator, VideoRequest
 from shortvideo.stages.cancel import cancel_job
@@ -51,7 +52,8 @@ def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> API
         def admit(_: VideoRequest) -> None:
             admit_new_video(svc, creator.creator_id)
 
-        job = await run_in_threadpool(create_job, svc, payload, admit)
+        payer = Payer(creator.creator_id, creator.email_verified)
+        job = await run_in_threadpool(create_job, svc, payload, admit, payer)
         body = views.created(job)
         return JSONResponse(body, status_code=202, headers={"Location": body["url"]})
 

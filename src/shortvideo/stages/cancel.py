@@ -11,13 +11,13 @@ from shortvideo.wiring import Services
 
 
 def unbilled_usd(svc: Services, doc: JobDoc) -> float:
-    """The estimate reserved at creation, less what was billed and what is in flight."""
+    """What creation reserved, less what was billed and what is in flight."""
     cost = doc.get("cost") or {}
     pending = doc.get("veo_operation") or doc.get("veo_submit_intent") or {}
     model = pending.get("model") or doc.get("video_model") or ""
     in_flight = lifecycle.in_flight_video_seconds(doc) * svc.settings.price_per_second(model)
-    estimate = float(cost.get("estimated_usd") or 0.0)
-    return estimate - float(cost.get("actual_usd") or 0.0) - in_flight
+    reserved = float(cost.get("reserved_usd", cost.get("estimated_usd")) or 0.0)
+    return reserved - float(cost.get("actual_usd") or 0.0) - in_flight
 
 
 def cancel_job(svc: Services, video_id: str, creator_id: str) -> JobDoc:
@@ -34,10 +34,9 @@ def cancel_job(svc: Services, video_id: str, creator_id: str) -> JobDoc:
         raise NotCancellable(
             f"video {video_id!r} is already finished and cannot be cancelled", field="video_id"
         ) from skip
-    released = float(doc["cost"]["released_usd"])
-    # After the commit: a crash here leaves the estimate reserved (safe: never over budget).
-    if released > 0:
-        svc.jobs.release_budget(f"{doc['created_at']:%Y-%m}", released)
+    # The unbilled part went back to the month's budget in the cancel's own transaction
+    # (shortvideo.settlement), with the running slot and any credits due.
+    released = float(doc["settlement"]["release_usd"])
     get_logger(stage="cancel", video_id=video_id).info(
         "job_cancelled", creator=creator_id, released_usd=released
     )

@@ -1,13 +1,13 @@
 """Abuse limits per creator, shared by every API instance (Firestore), checked before a job.
 
-A rate of video creations (per minute and per hour, one sliding-window document per creator)
-and a cap on unfinished jobs. Neither spends the month's budget: one creator can no longer
-take everyone's capacity (decision 8).
+A rate of video creations (per minute and per hour, one sliding-window document per creator).
+The cap on unfinished jobs is exact: a running counter taken in the transaction that creates
+the job and freed when it ends (shortvideo.billing.account, decision 0017).
 """
 
 from __future__ import annotations
 
-from shortvideo.errors import RateLimited, TooManyRunningJobs
+from shortvideo.errors import RateLimited
 from shortvideo.wiring import Services
 
 
@@ -16,16 +16,8 @@ def rate_key(creator_id: str) -> str:
 
 
 def admit_new_video(svc: Services, creator_id: str) -> None:
-    """Raise TooManyRunningJobs or RateLimited, or take one creation slot of the creator."""
+    """Raise RateLimited, or take one creation slot of the creator."""
     settings = svc.settings
-    cap = settings.max_running_jobs_per_creator
-    if cap > 0:
-        running = svc.jobs.count_running_jobs(creator_id)
-        if running >= cap:
-            raise TooManyRunningJobs(
-                f"you already have {running} unfinished videos (at most {cap}): wait until one "
-                "finishes, or cancel one"
-            )
     wait = svc.limiter.acquire(
         rate_key(creator_id),
         settings.create_video_per_minute,

@@ -9,6 +9,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from shortvideo import lifecycle, metering
+from shortvideo.billing import plans
+from shortvideo.billing.account import Admission, Payer
 from shortvideo.errors import (
     CostCeilingExceeded,
     InvalidRequest,
@@ -19,7 +21,6 @@ from shortvideo.logs import get_logger
 from shortvideo.models import JobDoc, VideoRequest, blocks_for_target
 from shortvideo.ports import BudgetCharge
 from shortvideo.segments import planned_billed_seconds
-from shortvideo.stages.runner import utcnow
 from shortvideo.wiring import Services
 
 MUSIC_PREFIX = "music/"
@@ -46,15 +47,43 @@ def music_object(svc: Services, name: str) -> str:
 
 
 def create_job(
-    svc: Services, payload: Any, admit: Callable[[VideoRequest], None] | None = None
+    svc: Services,
+    payload: Any,
+    admit: Callable[[VideoRequest], None] | None = None,
+    payer: Payer | None = None,
 ) -> JobDoc:
     """Validate, write the queued job (reserving its budget), ring the script agent.
 
     `admit` runs once the request is valid and before anything is written (the API's
-    per-creator limits): an invalid request spends no rate-limit slot.
+    per-creator limits): an invalid request spends no rate-limit slot. A `payer` (the API's
+    signed-in creator) takes a running slot and pays, in the job's own transaction.
     """
     with metering.meter() as usage:  # job_created reports the Firestore reads and writes
-        return _create_job(svc, payload, usage, admit)
+        return _create_job(svc, payload, usage, admit, payer)
+
+
+def admission_for(svc: Services, request: VideoRequest, payer: Payer, doc: JobDoc) -> Admission:
+    """What this request asks of the payer's account (decision 0017)."""
+    settings = svc.settings
+    allowance = settings.free_videos_per_month
+    if not (payer.email_verified and plans.free_eligible_length(request.target_seconds)):
+        allowance = 0
+    # A free video is made with the fast model: its estimate is the fast one.
+    fast = settings.veo_fallback_model
+    billed = sum(planned_billed_seconds(settings, doc["block_count"]))
+    free_cost = {**doc["cost"], "estimated_usd": round(billed * settings.price_per_second(fast), 2)}
+    now = doc["created_at"]
+    return Admission(
+        creator_id=payer.creator_id,
+        now=now,
+        month=plans.month_of(now),
+        running_cap=settings.max_running_jobs_per_creator,
+        enforced=settings.billing_enforced,
+        free_allowance=allowance,
+        credits_needed=plans.credits_for(settings, request.target_seconds),
+        free_job_fields={"video_model": fast, "cost": free_cost},
+        buy=[offer.view() for offer in plans.offers(settings)],
+    )
 
 
 def _create_job(
@@ -62,6 +91,7 @@ def _create_job(
     payload: Any,
     usage: metering.Usage,
     admit: Callable[[VideoRequest], None] | None,
+    payer: Payer | None,
 ) -> JobDoc:
     request = parse_request(payload)
     if request.character_id and svc.jobs.get_character(request.character_id) is None:
@@ -90,11 +120,27 @@ def _create_job(
         provider=video_model.provider,
         video_model=video_model.model,
         estimated_cost=estimate,
-        now=utcnow(),
+        now=svc.clock(),
     )
     now = doc["created_at"]
-    svc.jobs.create_job(
-        doc, BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd)
+    # What settlement reconciles when the job ends: the reservation, and prices of an
+    # operation still in flight then (shortvideo.settlement).
+    doc["cost"] = {
+        **doc["cost"],
+        "reserved_usd": round(estimate, 4),
+        "prices": {
+            model: settings.price_per_second(model)
+            for model in {video_model.model, settings.veo_fallback_model}
+            if model
+        },
+    }
+    admission = None
+    if payer is not None:
+        admission = admission_for(svc, request, payer, doc)
+    doc = svc.jobs.create_job(
+        doc,
+        BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd),
+        admission,
     )
     log = get_logger(stage="intake", video_id=video_id)
     log.info(
