@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from shortvideo.billing.account import Admission
+from shortvideo.billing.account import Admission, Change
 from shortvideo.media.splice import Span
 from shortvideo.models import Block, Character, Creator, JobDoc, Language, Script, Style, Word
 
@@ -57,6 +57,30 @@ class JobStore(Protocol):
     def get_character(self, character_id: str) -> Character | None: ...
     def get_cached_script(self, key: str) -> dict[str, Any] | None: ...
     def put_cached_script(self, key: str, entry: dict[str, Any]) -> None: ...
+
+
+class BillingStore(Protocol):
+    """Billing accounts, the ledger and Stripe events (decision 0017)."""
+
+    def get_account(self, creator_id: str) -> dict[str, Any] | None: ...
+    def history(self, creator_id: str, limit: int) -> list[dict[str, Any]]:
+        """The creator's ledger rows, newest first."""
+        ...
+
+    def creator_of_customer(self, customer_id: str) -> str | None: ...
+    def set_customer(self, creator_id: str, customer_id: str) -> None: ...
+    def change(
+        self,
+        creator_id: str,
+        apply: Callable[[dict[str, Any] | None], Change],
+        event: dict[str, Any] | None = None,
+    ) -> Change | None:
+        """Apply and write in one transaction; once per `event["id"]` (None: a replay)."""
+        ...
+
+    def record_event(self, event: dict[str, Any]) -> bool:
+        """Store an event that changes no account; False when its id is already stored."""
+        ...
 
 
 class CreatorStore(Protocol):

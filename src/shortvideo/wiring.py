@@ -11,6 +11,7 @@ from typing import Any
 
 from shortvideo.errors import ConfigError
 from shortvideo.ports import (
+    BillingStore,
     BlobStore,
     CreatorStore,
     JobStore,
@@ -40,6 +41,7 @@ class Services:
     tasks: TaskQueue
     limiter: RateLimiter
     creators: CreatorStore
+    billing: BillingStore | None = None  # the creator API's; None in processes without billing
     # The one clock of intake and billing (months, ledger times); tests inject their own.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _lazy: dict[str, Any] = field(default_factory=dict)
@@ -136,6 +138,7 @@ def build_services(settings: Settings) -> Services:
     from google.cloud import firestore, storage  # type: ignore[attr-defined]
 
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
+    from shortvideo.adapters.firestore_billing import FirestoreBillingStore
     from shortvideo.adapters.firestore_creators import FirestoreCreatorStore
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
@@ -152,6 +155,7 @@ def build_services(settings: Settings) -> Services:
         blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
         creators=FirestoreCreatorStore(db),
+        billing=FirestoreBillingStore(db),
     )
 
 

@@ -131,13 +131,13 @@ def test_a_failed_free_video_comes_back_in_its_month_only(svc):
     svc.test_clock["now"] = NOV + timedelta(days=2)
     fail(svc, later)
     assert account.free_used(svc.jobs.accounts["cy"], "2026-12") == 0
-    assert svc.jobs.accounts["cy"]["free_month"] == "2026-11"  # November's use stays spent
+    assert svc.jobs.accounts["cy"]["free_used"] == {"2026-11": 1}  # November's use stays spent
 
 
 def test_completion_settles_the_budget_to_the_actual_cost(svc):
     video_id = make(svc)["video_id"]
-    assembling = {"status": "assembling", "lease_owner": "o"}
-    svc.jobs.mutate_job(video_id, lambda d: {**assembling, "cost": {**d["cost"], "actual_usd": 9.6}})
+    running = {"status": "assembling", "lease_owner": "o"}
+    svc.jobs.mutate_job(video_id, lambda d: {**running, "cost": {**d["cost"], "actual_usd": 9.6}})
     done = svc.jobs.mutate_job(video_id, lifecycle.complete(ASSEMBLE, "o", NOV, {}))
     assert done["settlement"]["release_usd"] == pytest.approx(25.6 - 9.6)
     assert done["settlement"]["refund"] is False

@@ -18,7 +18,7 @@ from shortvideo import metering
 from shortvideo.adapters import firestore_billing
 from shortvideo.adapters.firestore_limits import release_budget, reserve_budget
 from shortvideo.billing import account
-from shortvideo.errors import RateLimited, UnknownJob
+from shortvideo.errors import UnknownJob
 from shortvideo.lifecycle import Skip
 from shortvideo.models import Character, JobDoc, Status
 from shortvideo.ports import BudgetCharge, Mutation
@@ -27,7 +27,6 @@ JOBS = "video_status"
 CHARACTERS = "characters"
 SCRIPT_CACHE = "script_cache"
 _CONTENTION_RETRIES = 6
-_ADMISSION_RETRIES = 12
 NON_TERMINAL = [s.value for s in Status if not s.terminal]
 
 
@@ -44,65 +43,41 @@ class FirestoreJobStore:
         ref = self._client.collection(JOBS).document(doc["video_id"])
 
         with metering.firestore_call() as counts:
+            quote = None
             if admission is not None:
                 # A plain read first: a creator who cannot pay is refused without reserving
-                # budget or locking the account (the transaction checks again).
+                # budget or taking anything.
                 counts["reads"] += 1
-                account.admit(
-                    firestore_billing.read_account(self._client, admission.creator_id), admission
-                )
+                current = firestore_billing.read_account(self._client, admission.creator_id)
+                quote = account.admit(current, admission)
             if charge is not None:
                 # An atomic increment, not a transaction: the month's document is written by
                 # every job creation, and transactions that read it lock each other out.
                 counts["writes"] += 1
                 reserve_budget(self._client, charge.month, charge.amount_usd, charge.budget_usd)
+            taking = None
             try:
-                if admission is None:
-                    # create() fails if the id exists: two requests can never share a job.
-                    ref.create(doc)
-                    counts["writes"] += 1
-                else:
-                    doc = self._create_admitted(ref, doc, admission, counts)
+                entries: list[account.Entry] = []
+                if admission is not None and quote is not None:
+                    taking = firestore_billing.Taking(self._client, admission)
+                    fields, entries = taking.take(quote)
+                    doc = {**doc, **fields}
+                    counts["writes"] += 2
+                batch = self._client.batch()
+                # create() fails if the id exists: two requests can never share a job.
+                batch.create(ref, doc)
+                for entry in entries:
+                    batch.create(self._client.collection(account.LEDGER).document(), entry.doc())
+                batch.commit()
+                counts["writes"] += 1 + len(entries)
             except BaseException:
+                if taking is not None:
+                    taking.give_back()
                 if charge is not None:
                     counts["writes"] += 1
                     release_budget(self._client, charge.month, charge.amount_usd)
                 raise
         return doc
-
-    def _create_admitted(
-        self, ref: Any, doc: JobDoc, admission: account.Admission, counts: dict[str, int]
-    ) -> JobDoc:
-        """The job, its running slot and its payment in one transaction (decision 0017)."""
-        written: list[int] = []
-
-        @firestore.transactional  # type: ignore[misc]
-        def run(transaction: firestore.Transaction) -> JobDoc:
-            counts["reads"] += 1
-            current = firestore_billing.read_account(
-                self._client, admission.creator_id, transaction
-            )
-            change = account.admit(current, admission)
-            job = {**doc, **change.job_fields}
-            written[:] = [
-                firestore_billing.write_change(
-                    transaction, self._client, admission.creator_id, change
-                )
-                + 1
-            ]
-            transaction.create(ref, job)
-            return job
-
-        for attempt in range(_ADMISSION_RETRIES):
-            try:
-                job: JobDoc = run(self._client.transaction())
-                counts["writes"] += sum(written)
-                return job
-            except (gexc.Aborted, gexc.Conflict, ValueError):
-                # ValueError: the client's own retries ran out ("Failed to commit").
-                time.sleep(0.05 * 2 ** min(attempt, 4) + random.random() * 0.1)
-        # Not a 500: this creator's account is hammered right now; nothing was taken.
-        raise RateLimited("too many requests at once: try again", retry_after_seconds=1.0)
 
     def get_job(self, video_id: str) -> JobDoc | None:
         with metering.firestore_call() as counts:
@@ -149,7 +124,9 @@ class FirestoreJobStore:
                     result: JobDoc = run(self._client.transaction())
                     counts["writes"] += sum(written)  # committed
                     return result
-                except (gexc.Aborted, gexc.Conflict):
+                except (gexc.Aborted, gexc.Conflict, ValueError):
+                    # ValueError: the client's own retries ran out ("Failed to commit
+                    # transaction"), e.g. jobs of one creator ending together (settlement).
                     if attempt == _CONTENTION_RETRIES - 1:
                         raise
                     time.sleep(0.05 * 2**attempt + random.random() * 0.05)

@@ -74,7 +74,7 @@ def reserve_budget(
     """
     ref = client.collection(BUDGETS).document(month)
     result = ref.set({"reserved_usd": firestore.Increment(amount_usd), "month": month}, merge=True)
-    total = _number(result.transform_results[0]) if result.transform_results else amount_usd
+    total = number(result.transform_results[0]) if result.transform_results else amount_usd
     if budget_usd > 0 and total > budget_usd + 1e-9:
         release_budget(client, month, amount_usd)
         # The amounts are the operator's business (the log), not any creator's.
@@ -94,7 +94,7 @@ def release_budget(client: firestore.Client, month: str, amount_usd: float) -> N
     ref.set({"reserved_usd": firestore.Increment(-amount_usd)}, merge=True)
 
 
-def _number(value: Any) -> float:
+def number(value: Any) -> float:
     """A Firestore Value proto (double or integer) as a float."""
     kind = value._pb.WhichOneof("value_type") if hasattr(value, "_pb") else None
     if kind == "integer_value":

@@ -18,6 +18,7 @@ from shortvideo.models import JobDoc
 ACCOUNTS = "billing_accounts"
 LEDGER = "billing_ledger"
 FREE, CREDITS, UNMETERED = "free", "credits", "unmetered"
+COUNTERS = ("credits", "running_jobs", "free_used")  # written as increments, never as copies
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class Change:
     account: dict[str, Any]
     entries: list[Entry] = field(default_factory=list)
     job_fields: dict[str, Any] = field(default_factory=dict)
+    # The same change as increments {field path: by}, for stores that write without reading.
+    deltas: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 
 def blank(creator_id: str) -> dict[str, Any]:
@@ -81,16 +84,52 @@ def blank(creator_id: str) -> dict[str, Any]:
         "creator_id": creator_id,
         "credits": 0,
         "running_jobs": 0,
-        "free_month": None,
-        "free_used": 0,
+        "free_used": {},  # {"YYYY-MM": videos}: a new month starts at none, without a cron
         "plan": None,
         "stripe_customer_id": None,
     }
 
 
 def free_used(account: dict[str, Any], month: str) -> int:
-    """This month's free videos: a count from an earlier month is last month's, i.e. none."""
-    return int(account.get("free_used", 0)) if account.get("free_month") == month else 0
+    """This month's free videos: a count of an earlier month is that month's, not this one's."""
+    used = account.get("free_used")
+    return int(used.get(month, 0)) if isinstance(used, dict) else 0
+
+
+def too_many(running: int, cap: int) -> TooManyRunningJobs:
+    return TooManyRunningJobs(
+        f"you already have {running} unfinished videos (at most {cap}): wait until one "
+        "finishes, or cancel one"
+    )
+
+
+def payment_required(adm: Admission, balance: int) -> PaymentRequired:
+    return PaymentRequired(
+        f"this video needs {adm.credits_needed} credit(s) and you have {max(balance, 0)}"
+        + (" and no free video left this month" if adm.free_allowance else "")
+        + ": buy a pack or subscribe",
+        needed=adm.credits_needed,
+        balance=max(balance, 0),
+        buy=adm.buy,
+    )
+
+
+def _billing(adm: Admission, kind: str, **more: Any) -> dict[str, Any]:
+    return {"creator_id": adm.creator_id, "running_slot": True, "kind": kind, **more}
+
+
+def paid_with_free(adm: Admission, used_after: int) -> tuple[dict[str, Any], Entry]:
+    """The job fields and ledger row of a free video, the month's `used_after`-th."""
+    billing = _billing(adm, FREE, credits=0, month=adm.month, free_allowance=adm.free_allowance)
+    left = adm.free_allowance - used_after
+    entry = Entry(adm.creator_id, adm.now, "free_video", -1, left, FREE)
+    return {**adm.free_job_fields, "billing": billing}, entry
+
+
+def paid_with_credits(adm: Admission, balance_after: int) -> tuple[dict[str, Any], Entry]:
+    billing = _billing(adm, CREDITS, credits=adm.credits_needed, month=adm.month)
+    entry = Entry(adm.creator_id, adm.now, "video", -adm.credits_needed, balance_after)
+    return {"billing": billing}, entry
 
 
 def admit(account: dict[str, Any] | None, adm: Admission) -> Change:
@@ -98,39 +137,32 @@ def admit(account: dict[str, Any] | None, adm: Admission) -> Change:
     acc = {**blank(adm.creator_id), **(account or {}), "updated_at": adm.now}
     running = int(acc.get("running_jobs", 0))
     if adm.running_cap and running >= adm.running_cap:
-        raise TooManyRunningJobs(
-            f"you already have {running} unfinished videos (at most {adm.running_cap}): wait "
-            "until one finishes, or cancel one"
-        )
+        raise too_many(running, adm.running_cap)
     acc["running_jobs"] = running + 1
-    billing: dict[str, Any] = {"creator_id": adm.creator_id, "running_slot": True}
-    change = Change(acc)
+    change = Change(acc, deltas={("running_jobs",): 1})
     used = free_used(acc, adm.month)
+    balance = int(acc.get("credits", 0))
     if not adm.enforced:
-        billing.update(kind=UNMETERED, credits=0)
-    elif adm.free_allowance > used:
-        acc.update(free_month=adm.month, free_used=used + 1)
-        billing.update(kind=FREE, credits=0, month=adm.month, free_allowance=adm.free_allowance)
-        change.job_fields.update(adm.free_job_fields)
-        left = adm.free_allowance - used - 1
-        change.entries.append(Entry(adm.creator_id, adm.now, "free_video", -1, left, FREE))
-    elif int(acc["credits"]) >= adm.credits_needed:
-        acc["credits"] = int(acc["credits"]) - adm.credits_needed
-        billing.update(kind=CREDITS, credits=adm.credits_needed, month=adm.month)
-        change.entries.append(
-            Entry(adm.creator_id, adm.now, "video", -adm.credits_needed, acc["credits"])
-        )
+        change.job_fields["billing"] = _billing(adm, UNMETERED, credits=0)
+        return change
+    if adm.free_allowance > used:
+        acc["free_used"] = {adm.month: used + 1}
+        change.deltas[("free_used", adm.month)] = 1
+        fields, entry = paid_with_free(adm, used + 1)
+    elif balance >= adm.credits_needed:
+        acc["credits"] = balance - adm.credits_needed
+        change.deltas[("credits",)] = -adm.credits_needed
+        fields, entry = paid_with_credits(adm, acc["credits"])
     else:
-        raise PaymentRequired(
-            f"this video needs {adm.credits_needed} credit(s) and you have {acc['credits']}"
-            + (" and no free video left this month" if adm.free_allowance else "")
-            + ": buy a pack or subscribe",
-            needed=adm.credits_needed,
-            balance=int(acc["credits"]),
-            buy=adm.buy,
-        )
-    change.job_fields["billing"] = billing
+        raise payment_required(adm, balance)
+    change.job_fields.update(fields)
+    change.entries.append(entry)
     return change
+
+
+def needs_account(job: JobDoc) -> bool:
+    """Whether settling `job` writes a ledger row (and so must read the balance first)."""
+    return bool((job.get("settlement") or {}).get("refund")) and bool(job.get("billing"))
 
 
 def settle(account: dict[str, Any] | None, job: JobDoc, now: datetime) -> Change:
@@ -141,19 +173,23 @@ def settle(account: dict[str, Any] | None, job: JobDoc, now: datetime) -> Change
     change = Change(acc)
     if billing.get("running_slot"):
         acc["running_jobs"] = max(int(acc.get("running_jobs", 0)) - 1, 0)
+        change.deltas[("running_jobs",)] = -1
     if not (job.get("settlement") or {}).get("refund"):
         return change
     refs = {"video_id": str(job["video_id"])}
     reason = f"refund_{job['status']}"
     if billing.get("kind") == CREDITS and billing.get("credits"):
         acc["credits"] = int(acc.get("credits", 0)) + int(billing["credits"])
+        change.deltas[("credits",)] = int(billing["credits"])
         change.entries.append(
             Entry(creator_id, now, reason, int(billing["credits"]), acc["credits"], refs=refs)
         )
-    elif billing.get("kind") == FREE and acc.get("free_month") == billing.get("month"):
+    elif billing.get("kind") == FREE and f"{now:%Y-%m}" == billing.get("month"):
         # A free video of a month already over is not given back: that allowance is gone.
-        acc["free_used"] = max(int(acc.get("free_used", 0)) - 1, 0)
-        left = int(billing.get("free_allowance", 1)) - acc["free_used"]
+        month = str(billing["month"])
+        acc["free_used"] = {month: max(free_used(acc, month) - 1, 0)}
+        change.deltas[("free_used", month)] = -1
+        left = int(billing.get("free_allowance", 1)) - acc["free_used"][month]
         change.entries.append(Entry(creator_id, now, reason, 1, left, FREE, refs))
     return change
 
@@ -176,4 +212,5 @@ def grant(
     acc["credits"] = after
     if after - before != delta:
         refs = {**refs, "wanted": str(delta)}
-    return Change(acc, [Entry(creator_id, now, reason, after - before, after, refs=refs)])
+    entry = Entry(creator_id, now, reason, after - before, after, refs=refs)
+    return Change(acc, [entry], deltas={("credits",): after - before})

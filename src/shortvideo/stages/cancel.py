@@ -6,7 +6,6 @@ from shortvideo import lifecycle
 from shortvideo.errors import NotCancellable, UnknownJob
 from shortvideo.logs import get_logger
 from shortvideo.models import JobDoc
-from shortvideo.stages.runner import utcnow
 from shortvideo.wiring import Services
 
 
@@ -28,7 +27,9 @@ def cancel_job(svc: Services, video_id: str, creator_id: str) -> JobDoc:
     try:
         doc = svc.jobs.mutate_job(
             video_id,
-            lifecycle.cancel(utcnow(), by=creator_id, unbilled_usd=lambda d: unbilled_usd(svc, d)),
+            lifecycle.cancel(
+                svc.clock(), by=creator_id, unbilled_usd=lambda d: unbilled_usd(svc, d)
+            ),
         )
     except lifecycle.Skip as skip:
         raise NotCancellable(
