@@ -114,6 +114,28 @@ def startup_problems(service: str, settings: Settings, env: Mapping[str, str]) -
         problems += _caller_check_problems(settings)
     if service == "api" and not _present(env, "API_TOKEN_SECRET"):
         problems.append(Problem("API_TOKEN_SECRET", "is missing"))
+    if service == "api":
+        problems += _billing_problems(settings, env)
+    return problems
+
+
+def _billing_problems(settings: Settings, env: Mapping[str, str]) -> list[Problem]:
+    """Billing outside local: enforced, with Stripe's real key and the webhook's secret."""
+    problems = []
+    if not settings.billing_enforced:
+        problems.append(Problem("BILLING_ENFORCED", "is false: videos would be free for all"))
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+        if not _present(env, name):
+            problems.append(Problem(name, "is missing (billing and its webhook need it)"))
+    if settings.stripe_secret_key.startswith("sk_test_") and settings.environment == "prod":
+        problems.append(Problem("STRIPE_SECRET_KEY", "is a test-mode key in prod"))
+    # The defaults name the local fake's prices and a loopback dashboard.
+    for name in ("BILLING_PACKS", "BILLING_SUBSCRIPTION", "BILLING_RETURN_URL"):
+        field = next(f for f in Settings.model_fields.values() if f.alias == name)
+        if env.get(name, "").strip() in ("", field.default):
+            problems.append(Problem(name, "is the local stack's default: set this account's"))
+        elif name == "BILLING_RETURN_URL" and (why := _local_looking_url(env[name])):
+            problems.append(Problem(name, why))
     return problems
 
 

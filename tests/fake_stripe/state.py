@@ -280,7 +280,10 @@ class Stripe:
             if sub["status"] == "canceled":
                 raise StripeError(400, "A canceled subscription can only update its metadata.")
             sub["cancel_at_period_end"] = cancel
-            self.event("customer.subscription.updated", sub)
+            clock = self.objects.get(str(sub.get("test_clock")))
+            # A subscription on a test clock lives in the clock's time.
+            self.event("customer.subscription.updated", sub,
+                       int(clock["frozen_time"]) if clock else None)  # fmt: skip
             return sub
 
     def create_clock(self, params: dict[str, Any]) -> dict[str, Any]:

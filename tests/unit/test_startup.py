@@ -19,6 +19,11 @@ PROD = {
     "OIDC_AUDIENCE": "https://video-agent-abc-uc.a.run.app/",
     "OIDC_ALLOWED_SERVICE_ACCOUNTS": "tasks@acme-shortvideo.iam.gserviceaccount.com",
     "API_TOKEN_SECRET": "s" * 48,
+    "STRIPE_SECRET_KEY": "sk_live_" + "k" * 24,
+    "STRIPE_WEBHOOK_SECRET": "whsec_" + "w" * 32,
+    "BILLING_PACKS": "pack_5:price_1Live5:5:4900",
+    "BILLING_SUBSCRIPTION": "monthly:price_1LiveM:10:8900",
+    "BILLING_RETURN_URL": "https://app.acme.example/billing",
 }
 
 
@@ -123,6 +128,28 @@ def test_the_api_needs_its_token_secret():
     env = {k: v for k, v in PROD.items() if k != "API_TOKEN_SECRET"}
     assert problems("api", env) == ["API_TOKEN_SECRET"]
     assert problems("video_agent", env) == []
+
+
+@pytest.mark.parametrize("variable", ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"])
+def test_the_api_needs_stripes_key_and_webhook_secret(variable):
+    env = {k: v for k, v in PROD.items() if k != variable}
+    assert problems("api", env) == [variable]
+    assert problems("monitor", env) == []
+
+
+BILLING_OFFERS = ["BILLING_PACKS", "BILLING_SUBSCRIPTION", "BILLING_RETURN_URL"]
+
+
+@pytest.mark.parametrize("variable", BILLING_OFFERS)
+def test_the_api_refuses_the_local_fakes_prices_and_return_url(variable):
+    assert problems("api", {k: v for k, v in PROD.items() if k != variable}) == [variable]
+
+
+def test_the_api_refuses_billing_off_or_a_test_key_in_prod():
+    assert problems("api", {**PROD, "BILLING_ENFORCED": "false"}) == ["BILLING_ENFORCED"]
+    test_key = {**PROD, "STRIPE_SECRET_KEY": "sk_test_abc"}
+    assert problems("api", test_key) == ["STRIPE_SECRET_KEY"]
+    assert problems("api", {**test_key, "ENVIRONMENT": "staging"}) == []
 
 
 def test_every_problem_is_reported_at_once():

@@ -60,6 +60,15 @@ settings_defaulted = [
   "CREATE_VIDEO_PER_MINUTE",
   "CREATE_VIDEO_PER_HOUR",
   "MAX_RUNNING_JOBS_PER_CREATOR",
+  # Billing (decision 0017). The price ids and the return URL are this environment's Stripe
+  # account and dashboard: the API refuses to start on the local defaults until they are set.
+  "BILLING_ENFORCED",
+  "FREE_VIDEOS_PER_MONTH",
+  "CREDITS_PER_LENGTH",
+  "BILLING_PACKS",
+  "BILLING_SUBSCRIPTION",
+  "BILLING_CURRENCY",
+  "BILLING_RETURN_URL",
   # Decided by the live check of decision 0010 (route, tail window, how Vertex bills).
   "VEO_EXTENSION_ROUTE",
   "VEO_EXTENSION_INPUT_SECONDS",
