@@ -44,6 +44,9 @@ URL_VARIABLES = {"script_agent": "SCRIPT_AGENT_URL", "video_agent": "VIDEO_AGENT
 PROVIDERS = ("demo", "google-fake")
 FAKE_VERTEX = "fake_vertex"
 API = "api"  # the creator API (uvicorn), started with Stack(api=True) or start_api()
+# With the API (Stack(api=True)): tests/fake_stripe, the local Stripe fake (decision 0017).
+FAKE_STRIPE = "fake_stripe"
+LOCAL_STRIPE_KEY, LOCAL_STRIPE_WEBHOOK_SECRET = "sk_test_local_stack", "whsec_local_stack"
 FAKE_VERTEX_PROJECT = "local-fake"
 FAKE_VERTEX_LOCATION = "us-central1"
 
@@ -71,7 +74,8 @@ class Stack:
         self.startup_timeout, self.tasks_max_retries = startup_timeout, tasks_max_retries
         given = dict(ports or {})
         taken = set(given.values())
-        extra = (FAKE_VERTEX,) if provider == "google-fake" else ()
+        extra = ((FAKE_VERTEX,) if provider == "google-fake" else ()) + (
+            (FAKE_STRIPE,) if api else ())
         self.ports = {name: given.get(name) or free_port(taken)
                       for name in (*EMULATOR_NAMES, *FUNCTION_NAMES, API, *extra)}
         self.log_dir = self.root / ".devstack" / "logs"
@@ -107,8 +111,21 @@ class Stack:
                 "VERTEX_LOCATION": FAKE_VERTEX_LOCATION,
                 "VERTEX_API_BASE_URL": self.fake_vertex_url,
             })  # fmt: skip
+        if FAKE_STRIPE in self.ports:
+            values.update({
+                "STRIPE_API_BASE": self.fake_stripe_url,
+                "STRIPE_SECRET_KEY": LOCAL_STRIPE_KEY,
+                "STRIPE_WEBHOOK_SECRET": LOCAL_STRIPE_WEBHOOK_SECRET,
+            })  # fmt: skip
         values.update(self.overrides)
         return values
+
+    @property
+    def fake_stripe_url(self) -> str:
+        """Base URL of the local Stripe fake (a stack with the API only)."""
+        if FAKE_STRIPE not in self.ports:
+            raise StackError("no Stripe fake: the stack has no API")
+        return f"http://127.0.0.1:{self.ports[FAKE_STRIPE]}"
 
     @property
     def fake_vertex_url(self) -> str:
@@ -164,6 +181,8 @@ class Stack:
                         self.root, self.env(), self.ports, self.tasks_max_retries)
                     if self.provider == "google-fake" and FAKE_VERTEX not in self._processes:
                         launches[FAKE_VERTEX] = self._fake_vertex_launch()
+                    if FAKE_STRIPE in self.ports and FAKE_STRIPE not in self._processes:
+                        launches[FAKE_STRIPE] = self._fake_stripe_launch()
                     self._launch_and_wait(launches)
                     self._seed()
                 if self.with_functions:
@@ -239,7 +258,8 @@ class Stack:
         with self._lock:
             self.stop_functions()
             self.stop_api()
-            self._stop_group([n for n in (*EMULATOR_NAMES, FAKE_VERTEX) if n in self._processes])
+            self._stop_group([n for n in (*EMULATOR_NAMES, FAKE_VERTEX, FAKE_STRIPE)
+                              if n in self._processes])
             self._cleanup.remove()
 
     def wipe(self) -> None:
@@ -282,6 +302,23 @@ class Stack:
         argv = [str(venv_bin(self.root, ".venv", "python")), "-m", "tests.fake_vertex.server",
                 "--port", str(self.ports[FAKE_VERTEX])]
         health = f"{self.fake_vertex_url}/_fake/health"
+        return Launch(argv, {**os.environ, **self.env()}, lambda: http_ok(health))
+
+    def _fake_stripe_launch(self) -> Launch:
+        """python -m tests.fake_stripe.server, with the prices the API's settings name."""
+        from shortvideo.billing.plans import offers
+        from shortvideo.settings import settings_from
+
+        settings = settings_from({**os.environ, **self.env()})
+        prices = [f"{o.price_id}:{o.amount}:{o.currency}:"
+                  + ("recurring" if o.recurring else "one_time")
+                  for o in offers(settings)]  # fmt: skip
+        argv = [str(venv_bin(self.root, ".venv", "python")), "-m", "tests.fake_stripe.server",
+                "--port", str(self.ports[FAKE_STRIPE]), "--api-key", LOCAL_STRIPE_KEY,
+                "--webhook-secret", LOCAL_STRIPE_WEBHOOK_SECRET,
+                "--webhook-url", f"{self.api_url}/billing/webhook",
+                *[arg for price in prices for arg in ("--price", price)]]  # fmt: skip
+        health = f"{self.fake_stripe_url}/health"
         return Launch(argv, {**os.environ, **self.env()}, lambda: http_ok(health))
 
     def _launch_and_wait(self, launches: Mapping[str, Launch]) -> None:

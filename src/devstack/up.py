@@ -51,6 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("  more creators: ./dev.sh creators add NAME  (with the exports below)")
         if args.provider == "google-fake":
             print(f"Fake Vertex AI: {stack.fake_vertex_url} (control: /_fake/config, /_fake/calls)")
+        print(f"Local Stripe:   {stack.fake_stripe_url} (test mode; nothing reaches Stripe)")
+        print("  to pay: curl -X POST -H \"Authorization: Bearer $CREATOR_TOKEN\" "
+              f"-d '{{\"product\": \"pack_5\"}}' {stack.api_url}/billing/checkout")
+        print("  then open the answer's url and press Pay: the signed webhook grants the credits"
+              f" ({stack.api_url}/billing/status)")
         print(f"Logs: {stack.log_dir}/<name>.log\nEnvironment for clients:")
         for key, value in stack.env().items():
             print(f"  export {key}={value}")
