@@ -67,6 +67,17 @@ def increment(client: firestore.Client, creator_id: str, path: tuple[str, ...], 
     return int(number(result.transform_results[0]))
 
 
+def release_settled_budget(client: firestore.Client, job: JobDoc) -> None:
+    """Give back the unbilled part of an ended job's reservation: called once, by the writer
+    whose transaction ended the job. A crash before it keeps the reservation (never over
+    budget), as a cancel always did."""
+    record = job["settlement"]
+    release = float(record.get("release_usd") or 0.0)
+    if release > 0:
+        budget = client.collection(BUDGETS).document(record["budget_month"])
+        budget.set({"reserved_usd": firestore.Increment(-release)}, merge=True)
+
+
 class Taking:
     """Intake's take from the account as atomic increments, each given back if refused.
 
@@ -135,14 +146,12 @@ def settlement_reads(client: firestore.Client, job: JobDoc, transaction: Any) ->
 def apply_settlement(
     transaction: Any, client: firestore.Client, job: JobDoc, reads: dict[str, Any], now: datetime
 ) -> int:
-    """Release the unbilled budget, free the running slot, give back credits: writes made."""
-    record = job["settlement"]
+    """Free the running slot and give back credits, in the job's transaction: writes made.
+
+    The budget is released after the commit (`release_settled_budget`): the month's document is
+    shared by every job, and holding it in each ending job's transaction made them time out.
+    """
     writes = 0
-    release = float(record.get("release_usd") or 0.0)
-    if release > 0:
-        budget = client.collection(BUDGETS).document(record["budget_month"])
-        transaction.set(budget, {"reserved_usd": firestore.Increment(-release)}, merge=True)
-        writes += 1
     billing = job.get("billing") or {}
     if billing.get("creator_id"):
         creator_id = str(billing["creator_id"])

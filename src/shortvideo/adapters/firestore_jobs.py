@@ -26,7 +26,7 @@ from shortvideo.ports import BudgetCharge, Mutation
 JOBS = "video_status"
 CHARACTERS = "characters"
 SCRIPT_CACHE = "script_cache"
-_CONTENTION_RETRIES = 6
+_CONTENTION_RETRIES = 8
 NON_TERMINAL = [s.value for s in Status if not s.terminal]
 
 
@@ -89,10 +89,12 @@ class FirestoreJobStore:
         ref = self._client.collection(JOBS).document(video_id)
         with metering.firestore_call() as counts:
             written: list[int] = []
+            ended: list[JobDoc] = []  # the job, when this transaction ended (and settled) it
 
             @firestore.transactional  # type: ignore[misc]
             def run(transaction: firestore.Transaction) -> JobDoc:
                 written.clear()
+                ended.clear()
                 counts["reads"] += 1  # each run of the body reads (and is billed) again
                 snapshot = ref.get(transaction=transaction)
                 if not snapshot.exists:
@@ -116,6 +118,7 @@ class FirestoreJobStore:
                             transaction, self._client, doc, reads, now
                         )
                     )
+                    ended.append(doc)
                 return doc
 
             # The emulator, like the service, aborts contended transactions: retry with jitter.
@@ -123,13 +126,16 @@ class FirestoreJobStore:
                 try:
                     result: JobDoc = run(self._client.transaction())
                     counts["writes"] += sum(written)  # committed
+                    if ended:  # only the writer that ended the job gets here with it
+                        counts["writes"] += 1
+                        firestore_billing.release_settled_budget(self._client, ended[0])
                     return result
                 except (gexc.Aborted, gexc.Conflict, ValueError):
                     # ValueError: the client's own retries ran out ("Failed to commit
                     # transaction"), e.g. jobs of one creator ending together (settlement).
                     if attempt == _CONTENTION_RETRIES - 1:
                         raise
-                    time.sleep(0.05 * 2**attempt + random.random() * 0.05)
+                    time.sleep(0.05 * 2 ** min(attempt, 5) + random.random() * 0.1)
                 except Skip:
                     raise
         raise AssertionError("unreachable")
