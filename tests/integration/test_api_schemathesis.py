@@ -21,6 +21,7 @@ from shortvideo.api import create_app
 from shortvideo.creators import register_creator
 from shortvideo.settings import settings_from
 from shortvideo.wiring import build_services
+from tests.fake_stripe.server import serve
 
 pytestmark = pytest.mark.integration
 MAX_EXAMPLES = 25
@@ -34,8 +35,14 @@ EXCLUDED = [positive_data_acceptance]
 def test_the_api_holds_to_its_own_openapi_document(clean_emulators: Stack) -> None:
     # The abuse limits would answer most POSTs with 429 (documented, but it would hide the
     # rest); here they are off so the fuzzer reaches the handlers.
+    # Billing's Stripe calls go to the local Stripe fake (a checkout of a real product).
+    prices = ["price_pack_5:4900:usd:one_time", "price_pack_20:17900:usd:one_time",
+              "price_monthly:8900:usd:recurring"]  # fmt: skip
+    fake = serve(0, "sk_test_fuzz", None, "whsec_fuzz", prices)
     env = {**os.environ, "CREATE_VIDEO_PER_MINUTE": "0", "CREATE_VIDEO_PER_HOUR": "0",
-           "MAX_RUNNING_JOBS_PER_CREATOR": "0", "MONTHLY_BUDGET_USD": "0"}  # fmt: skip
+           "MAX_RUNNING_JOBS_PER_CREATOR": "0", "MONTHLY_BUDGET_USD": "0",
+           "STRIPE_API_BASE": fake.stripe.base_url, "STRIPE_SECRET_KEY": "sk_test_fuzz",
+           "STRIPE_WEBHOOK_SECRET": "whsec_fuzz"}  # fmt: skip
     svc = build_services(settings_from(env))
     _, token = register_creator(
         svc.creators, "Fuzz", datetime.now(UTC), token_secret=svc.settings.api_token_secret
@@ -50,6 +57,11 @@ def test_the_api_holds_to_its_own_openapi_document(clean_emulators: Stack) -> No
         "GET /videos/my-videos",
         "GET /videos/{video_id}",
         "POST /videos/{video_id}/cancel",
+        "POST /billing/checkout",
+        "POST /billing/portal",
+        "GET /billing/status",
+        "GET /billing/history",
+        "POST /billing/admin/credits",
     }
     calls: dict[str, int] = {}
     for operation in operations:
