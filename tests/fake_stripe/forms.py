@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -66,3 +67,12 @@ def no_such(kind: str, object_id: str, param: str) -> StripeError:
         code="resource_missing",
         param=param,
     )
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_test_{secrets.token_hex(12)}"
+
+
+def public(obj: dict[str, Any]) -> dict[str, Any]:
+    """The object as Stripe shows it: without the fake's own bookkeeping (`_` fields)."""
+    return {k: v for k, v in obj.items() if not k.startswith("_")}

@@ -22,8 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.fake_stripe.forms import StripeError, parse_form
-from tests.fake_stripe.state import API_VERSION, Stripe, public
+from tests.fake_stripe.forms import StripeError, parse_form, public
+from tests.fake_stripe.state import API_VERSION, Stripe
 
 
 def signature_header(payload: bytes, secret: str, timestamp: int | None = None) -> str:

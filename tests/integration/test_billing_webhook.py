@@ -131,8 +131,6 @@ def test_plan_state_copes_with_events_out_of_order(svc: Services, client: TestCl
     created = subscription(who, "customer.subscription.created", t)
     for e in (deleted, updated, created):  # newest first
         assert post(client, e).status_code == 200
-    headers = {"Authorization": "Bearer x"}
-    del headers
     plan = (firestore.Client().collection("billing_accounts").document(who).get().to_dict()
             or {})["plan"]  # fmt: skip
     assert plan["status"] == "canceled" and plan["event_created"] == t + 20
@@ -159,8 +157,6 @@ def test_a_refund_takes_back_unused_credits_never_below_zero(
 ) -> None:
     who = creator_id(svc)
     assert post(client, pack_paid(who, "p9")).status_code == 200
-    with TestClient(create_app(svc)):
-        pass
     firestore.Client().collection("billing_accounts").document(who).update(
         {"credits": firestore.Increment(-4)}
     )  # four of the five were spent
