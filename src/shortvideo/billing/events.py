@@ -9,7 +9,7 @@ purchase id, a subscription's invoice id), plan state keeps the newest event's v
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from shortvideo.billing import account, plans
@@ -64,12 +64,16 @@ def _grant_purchase(
 
 
 def apply(
-    settings: Settings, event: dict[str, Any], acc: dict[str, Any] | None, creator_id: str
+    settings: Settings,
+    event: dict[str, Any],
+    acc: dict[str, Any] | None,
+    creator_id: str,
+    now: datetime,
 ) -> account.Change | None:
-    """The change `event` makes; None when it grants nothing (e.g. a checkout not yet paid)."""
+    """The change `event` makes, recorded at `now` (when it arrived: the ledger's order); None
+    when it grants nothing (e.g. a checkout not yet paid)."""
     kind = event["type"]
     obj = event["data"]["object"]
-    now = datetime.fromtimestamp(int(event["created"]), UTC)
     refs = {"stripe_event_id": str(event["id"])}
     if kind in PACK_PAID:
         if obj.get("mode") != "payment" or obj.get("payment_status") != "paid":

@@ -119,11 +119,12 @@ def receive_webhook(svc: Services, payload: bytes, signature: str | None) -> dic
         raise WebhookRejected("the Stripe-Signature header does not match this body") from exc
     except ValueError as exc:
         raise WebhookRejected("the body is not a Stripe event") from exc
+    received_at = svc.clock()
     record = {
         "id": str(event["id"]),
         "type": str(event["type"]),
         "created": int(event["created"]),
-        "received_at": svc.clock(),
+        "received_at": received_at,
     }
     creator_id = events.creator_of(event) if event["type"] in events.HANDLED else None
     if event["type"] in ("customer.subscription.created", "customer.subscription.updated",
@@ -136,7 +137,7 @@ def receive_webhook(svc: Services, payload: bytes, signature: str | None) -> dic
     outcome: dict[str, Any] = {"granted": 0}
 
     def change(acc: dict[str, Any] | None) -> account.Change:
-        result = events.apply(svc.settings, event, acc, creator_id)
+        result = events.apply(svc.settings, event, acc, creator_id, received_at)
         if result is None:
             return account.Change({**account.blank(creator_id), **(acc or {})})
         outcome["granted"] = sum(e.delta for e in result.entries)
