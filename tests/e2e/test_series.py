@@ -14,7 +14,9 @@ import pytest
 
 from tests.e2e.jobs import wait_until_done
 
-pytestmark = pytest.mark.e2e
+# Real minutes: two slots take two, then both whole jobs run (17:56 in all on a machine at load
+# average 19). Slow until the lead has timed it on an unloaded run.
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def api(stack: Any, method: str, path: str, body: Any = None) -> tuple[int, Any]:

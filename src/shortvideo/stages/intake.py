@@ -65,13 +65,14 @@ def create_creator_job(
     def admit(_: VideoRequest) -> None:
         admit_new_video(svc, creator_id)
 
-    return create_job(svc, {**payload, "created_by": creator_id}, admit, origin)
+    return create_job(svc, {**payload, "created_by": creator_id}, admit, origin=origin)
 
 
 def create_job(
     svc: Services,
     payload: Any,
     admit: Callable[[VideoRequest], None] | None = None,
+    *,
     origin: Origin | None = None,
 ) -> JobDoc:
     """Validate, write the queued job (reserving its budget), ring the script agent.
@@ -80,7 +81,7 @@ def create_job(
     per-creator limits): an invalid request spends no rate-limit slot.
     """
     with metering.meter() as usage:  # job_created reports the Firestore reads and writes
-        return _create_job(svc, payload, usage, admit, origin)
+        return _create_job(svc, payload, usage, admit, origin=origin)
 
 
 def _create_job(
@@ -88,6 +89,7 @@ def _create_job(
     payload: Any,
     usage: metering.Usage,
     admit: Callable[[VideoRequest], None] | None,
+    *,
     origin: Origin | None = None,
 ) -> JobDoc:
     request = parse_request(payload)
@@ -121,11 +123,11 @@ def _create_job(
     )
     doc["series_id"] = origin.series_id if origin else None  # the library shows the series
     now = doc["created_at"]
-    svc.jobs.create_job(
-        doc,
-        BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd),
-        also_create=origin.slot(doc) if origin else None,
-    )
+    charge = BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd)
+    if origin is None:
+        svc.jobs.create_job(doc, charge)
+    else:  # the slot document in the job's own commit: one job per schedule and slot
+        svc.jobs.create_job(doc, charge, also_create=origin.slot(doc))
     log = get_logger(stage="intake", video_id=video_id)
     log.info(
         "job_created",
