@@ -46,7 +46,7 @@ def schedules_router(svc: Services, current_creator: Callable[..., Creator]) -> 
         status_code=201,
         openapi_extra=_body(required=True),
         response_model=views.ScheduleView,
-        responses=errors(400, 401, 405, 409, 413, 500),
+        responses=errors(400, 401, 405, 409, 413, 422, 500),
     )
     async def create(request: Request, creator: Creator = creator_dep) -> JSONResponse:
         payload = await read_json_body(request)
