@@ -14,6 +14,7 @@ from shortvideo.ports import (
     JobStore,
     Narrator,
     RateLimiter,
+    ScheduleStore,
     ScriptModel,
     TaskQueue,
     Transcriber,
@@ -38,6 +39,7 @@ class Services:
     tasks: TaskQueue
     limiter: RateLimiter
     creators: CreatorStore
+    schedules: ScheduleStore
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -135,6 +137,7 @@ def build_services(settings: Settings) -> Services:
     from shortvideo.adapters.firestore_creators import FirestoreCreatorStore
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
+    from shortvideo.adapters.firestore_schedules import FirestoreScheduleStore
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
 
     db = firestore.Client(project=settings.project)
@@ -148,6 +151,7 @@ def build_services(settings: Settings) -> Services:
         blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
         creators=FirestoreCreatorStore(db),
+        schedules=FirestoreScheduleStore(db),
     )
 
 

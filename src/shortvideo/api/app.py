@@ -9,6 +9,7 @@ from shortvideo.api.auth import TokenAuthenticator, bearer_dependency
 from shortvideo.api.edge import install_edge
 from shortvideo.api.errors import install_error_handlers
 from shortvideo.api.openapi import install_openapi
+from shortvideo.api.schedules import schedules_router
 from shortvideo.api.videos import videos_router
 from shortvideo.wiring import Services
 
@@ -31,7 +32,9 @@ def create_app(services: Services, authenticator: TokenAuthenticator | None = No
     auth = authenticator or TokenAuthenticator(
         services.creators, services.settings.api_token_secret
     )
-    app.include_router(videos_router(services, bearer_dependency(auth)))
+    current_creator = bearer_dependency(auth)
+    app.include_router(videos_router(services, current_creator))
+    app.include_router(schedules_router(services, current_creator))
 
     @app.get("/health", include_in_schema=False)
     def health() -> JSONResponse:

@@ -33,9 +33,10 @@ _WHY = {
     400: "the body is not a JSON object (field `body`)",
     401: "no token, or one that is unknown, revoked or not ours (field `authorization`)",
     402: "the service is at capacity for this month",
-    404: "no such video of yours, or no such route",
+    404: "no such video or schedule of yours, or no such route",
     405: "the method is not allowed on this path",
-    409: "the video is already finished (`not_cancellable`)",
+    409: "the video is already finished (`not_cancellable`), or you have as many schedules as "
+    "allowed (`schedule_limit_reached`)",
     413: "the body is over 64 KiB",
     422: "a field is invalid (named in `field`)",
     429: "too many new videos (`rate_limited`, see Retry-After) or unfinished ones "
