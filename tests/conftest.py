@@ -25,6 +25,8 @@ LOCAL_STACK_MONITOR_INTERVAL = 2.0
 # The session's clients and processes: billing off, since most tests make more videos than one
 # free allowance; the billing tests turn it on for their own services (decision 0017).
 SESSION_STACK_OVERRIDES = {"BILLING_ENFORCED": "false"}
+# Cloud Scheduler calls the series dispatcher every 5 minutes; the tests' stack every 5 s.
+LOCAL_STACK_SERIES_INTERVAL = 5.0
 
 
 def _export(stack: Stack, environ: pytest.MonkeyPatch) -> None:
@@ -58,6 +60,7 @@ def _session_stack(_session_environ: pytest.MonkeyPatch) -> Iterator[Stack]:
         SESSION_STACK_OVERRIDES,
         functions=False,
         monitor_interval=LOCAL_STACK_MONITOR_INTERVAL,
+        series_interval=LOCAL_STACK_SERIES_INTERVAL,
     )
     stack.start()
     try:

@@ -223,3 +223,22 @@ class BillingUnavailable(PipelineError):
     code = "billing_unavailable"
     http_status = 503
     retryable = True
+
+
+class AlreadyExists(PipelineError):
+    """A document that must be new exists already (e.g. a series slot made by another run)."""
+
+    code = "already_exists"
+    http_status = 409
+
+
+class UnknownSchedule(PipelineError):
+    code = "unknown_schedule"
+    http_status = 404
+
+
+class ScheduleLimitReached(PipelineError):
+    """The creator already has as many scheduled series as allowed."""
+
+    code = "schedule_limit_reached"
+    http_status = 409

@@ -25,16 +25,30 @@ class BudgetCharge:
     budget_usd: float
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """A document written with a job, atomically, that must not exist yet (a series slot)."""
+
+    collection: str
+    document_id: str
+    data: dict[str, Any]
+
+
 class JobStore(Protocol):
     def create_job(
         self,
         doc: JobDoc,
         charge: BudgetCharge | None = None,
         admission: Admission | None = None,
+        also_create: NewDocument | None = None,
     ) -> JobDoc:
         """Create the job, reserving `charge` (BudgetExceeded if over) and, with `admission`,
-        taking the creator's running slot and payment in the job's own transaction
-        (TooManyRunningJobs, PaymentRequired). Answers the job as written."""
+        taking the creator's running slot and payment (TooManyRunningJobs, PaymentRequired).
+        Answers the job as written.
+
+        With `also_create`, that document is created in the job's own commit; AlreadyExists
+        (and nothing written, nothing reserved or taken) when it exists already.
+        """
         ...
 
     def get_job(self, video_id: str) -> JobDoc | None: ...
@@ -80,6 +94,36 @@ class BillingStore(Protocol):
 
     def record_event(self, event: dict[str, Any]) -> bool:
         """Store an event that changes no account; False when its id is already stored."""
+        ...
+
+
+class ScheduleStore(Protocol):
+    """A creator's scheduled series (series_schedules) and their slots (series_slots)."""
+
+    def add_schedule(self, doc: dict[str, Any], max_per_creator: int) -> None:
+        """Store a new schedule; ScheduleLimitReached when its creator has `max_per_creator`."""
+        ...
+
+    def get_schedule(self, schedule_id: str) -> dict[str, Any] | None: ...
+    def list_schedules_by_creator(self, created_by: str) -> list[dict[str, Any]]: ...
+    def update_schedule(
+        self, schedule_id: str, mutation: Callable[[dict[str, Any]], dict[str, Any] | None]
+    ) -> dict[str, Any]:
+        """Run `mutation` in one transaction; UnknownSchedule when there is no such schedule."""
+        ...
+
+    def delete_schedule(self, schedule_id: str) -> bool: ...
+    def list_due_schedules(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Schedules not paused whose next slot is at or before `now`, most overdue first."""
+        ...
+
+    def get_slot(self, slot_id: str) -> dict[str, Any] | None: ...
+    def add_slot(self, doc: dict[str, Any]) -> bool:
+        """Create a slot record (a skipped slot); False when the slot is recorded already."""
+        ...
+
+    def list_slots(self, schedule_id: str, limit: int) -> list[dict[str, Any]]:
+        """The schedule's latest slots, newest first."""
         ...
 
 
@@ -150,6 +194,11 @@ class ScriptModel(Protocol):
     ) -> str:
         """The block's visual prompt rewritten more safely, keeping the scene's meaning, after
         the video model refused it with `reason_code` ("content_filtered.<category>")."""
+        ...
+
+    def propose_theme(self, prompt: str, language: Language, avoid: Sequence[str]) -> str:
+        """A theme for the next video of a series described by `prompt`, none of `avoid` (the
+        series' latest themes), at most MAX_THEME_CHARS characters."""
         ...
 
 

@@ -104,6 +104,14 @@ class Settings(BaseModel):
     create_video_per_minute: int = Field(5, alias="CREATE_VIDEO_PER_MINUTE", ge=0)
     create_video_per_hour: int = Field(30, alias="CREATE_VIDEO_PER_HOUR", ge=0)
     max_running_jobs_per_creator: int = Field(3, alias="MAX_RUNNING_JOBS_PER_CREATOR", ge=0)
+    # Scheduled series (decision 0018): schedules per creator; a slot due longer ago than the
+    # catch-up window (dispatcher down, or the schedule paused) is not made; a proposed theme
+    # never repeats the series' last N themes.
+    series_max_schedules_per_creator: int = Field(
+        10, alias="SERIES_MAX_SCHEDULES_PER_CREATOR", ge=1
+    )
+    series_catchup_seconds: int = Field(1800, alias="SERIES_CATCHUP_SECONDS", ge=0)
+    series_theme_memory: int = Field(10, alias="SERIES_THEME_MEMORY", ge=0, le=100)
 
     # Billing (decision 0017). Off only for test stacks that are not about billing: refused
     # outside local (shortvideo.startup).

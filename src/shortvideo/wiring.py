@@ -17,6 +17,7 @@ from shortvideo.ports import (
     JobStore,
     Narrator,
     RateLimiter,
+    ScheduleStore,
     ScriptModel,
     TaskQueue,
     Transcriber,
@@ -41,6 +42,7 @@ class Services:
     tasks: TaskQueue
     limiter: RateLimiter
     creators: CreatorStore
+    schedules: ScheduleStore
     billing: BillingStore | None = None  # the creator API's; None in processes without billing
     # The one clock of intake and billing (months, ledger times); tests inject their own.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -142,6 +144,7 @@ def build_services(settings: Settings) -> Services:
     from shortvideo.adapters.firestore_creators import FirestoreCreatorStore
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
+    from shortvideo.adapters.firestore_schedules import FirestoreScheduleStore
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
 
     db = firestore.Client(project=settings.project)
@@ -156,6 +159,7 @@ def build_services(settings: Settings) -> Services:
         tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
         creators=FirestoreCreatorStore(db),
         billing=FirestoreBillingStore(db),
+        schedules=FirestoreScheduleStore(db),
     )
 
 

@@ -62,6 +62,11 @@ def test_the_api_holds_to_its_own_openapi_document(clean_emulators: Stack) -> No
         "GET /billing/status",
         "GET /billing/history",
         "POST /billing/admin/credits",
+        "POST /schedules",
+        "GET /schedules",
+        "GET /schedules/{schedule_id}",
+        "PATCH /schedules/{schedule_id}",
+        "DELETE /schedules/{schedule_id}",
     }
     calls: dict[str, int] = {}
     for operation in operations:

@@ -77,9 +77,11 @@ class MeteredJobStore(MemoryJobStore):
             counts["writes"] += self.writes - before
         return result
 
-    def create_job(self, doc: Any, charge: Any = None, admission: Any = None) -> Any:
+    def create_job(
+        self, doc: Any, charge: Any = None, admission: Any = None, also_create: Any = None
+    ) -> Any:
         with metering.firestore_call() as counts:
-            written = super().create_job(doc, charge, admission)
+            written = super().create_job(doc, charge, admission, also_create)
             counts["reads"], counts["writes"] = 1, 2
         return written
 

@@ -69,6 +69,9 @@ settings_defaulted = [
   "BILLING_SUBSCRIPTION",
   "BILLING_CURRENCY",
   "BILLING_RETURN_URL",
+  "SERIES_MAX_SCHEDULES_PER_CREATOR",
+  "SERIES_CATCHUP_SECONDS",
+  "SERIES_THEME_MEMORY",
   # Decided by the live check of decision 0010 (route, tail window, how Vertex bills).
   "VEO_EXTENSION_ROUTE",
   "VEO_EXTENSION_INPUT_SECONDS",

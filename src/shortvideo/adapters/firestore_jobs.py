@@ -18,10 +18,10 @@ from shortvideo import metering
 from shortvideo.adapters import firestore_billing
 from shortvideo.adapters.firestore_limits import release_budget, reserve_budget
 from shortvideo.billing import account
-from shortvideo.errors import UnknownJob
+from shortvideo.errors import AlreadyExists, UnknownJob
 from shortvideo.lifecycle import Skip
 from shortvideo.models import Character, JobDoc, Status
-from shortvideo.ports import BudgetCharge, Mutation
+from shortvideo.ports import BudgetCharge, Mutation, NewDocument
 
 JOBS = "video_status"
 CHARACTERS = "characters"
@@ -39,6 +39,7 @@ class FirestoreJobStore:
         doc: JobDoc,
         charge: BudgetCharge | None = None,
         admission: account.Admission | None = None,
+        also_create: NewDocument | None = None,
     ) -> JobDoc:
         ref = self._client.collection(JOBS).document(doc["video_id"])
 
@@ -63,13 +64,17 @@ class FirestoreJobStore:
                     fields, entries = taking.take(quote)
                     doc = {**doc, **fields}
                     counts["writes"] += 2
-                batch = self._client.batch()
+                # One commit: the job, its ledger row and the other new document, or none.
                 # create() fails if the id exists: two requests can never share a job.
+                batch = self._client.batch()
                 batch.create(ref, doc)
                 for entry in entries:
                     batch.create(self._client.collection(account.LEDGER).document(), entry.doc())
-                batch.commit()
-                counts["writes"] += 1 + len(entries)
+                if also_create is not None:
+                    other = self._client.collection(also_create.collection)
+                    batch.create(other.document(also_create.document_id), also_create.data)
+                self._commit(batch, also_create)
+                counts["writes"] += 1 + len(entries) + (also_create is not None)
             except BaseException:
                 if taking is not None:
                     taking.give_back()
@@ -78,6 +83,18 @@ class FirestoreJobStore:
                     release_budget(self._client, charge.month, charge.amount_usd)
                 raise
         return doc
+
+    @staticmethod
+    def _commit(batch: Any, also_create: NewDocument | None) -> None:
+        try:
+            batch.commit()
+        except gexc.AlreadyExists as exc:
+            if also_create is None:
+                raise
+            raise AlreadyExists(
+                f"{also_create.collection}/{also_create.document_id} exists already",
+                field=also_create.collection,
+            ) from exc
 
     def get_job(self, video_id: str) -> JobDoc | None:
         with metering.firestore_call() as counts:

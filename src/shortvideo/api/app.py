@@ -10,6 +10,7 @@ from shortvideo.api.billing import admin_dependency, billing_router
 from shortvideo.api.edge import install_edge
 from shortvideo.api.errors import install_error_handlers
 from shortvideo.api.openapi import install_openapi
+from shortvideo.api.schedules import schedules_router
 from shortvideo.api.videos import videos_router
 from shortvideo.wiring import Services
 
@@ -37,6 +38,7 @@ def create_app(services: Services, authenticator: TokenAuthenticator | None = No
     app.include_router(
         billing_router(services, current_creator, admin_dependency(current_creator))
     )
+    app.include_router(schedules_router(services, current_creator))
 
     @app.get("/health", include_in_schema=False)
     def health() -> JSONResponse:

@@ -35,10 +35,11 @@ _WHY = {
     402: "the service is at capacity for this month, or you have no free video left and too "
     "few credits (`payment_required`, with `credits_needed` and `buy`: what to buy)",
     403: "this needs the admin role (`forbidden`)",
-    404: "no such video of yours, or no such route",
+    404: "no such video or schedule of yours, or no such route",
     405: "the method is not allowed on this path",
-    409: "the video is already finished (`not_cancellable`), or there is no billing account "
-    "yet (`no_billing_account`)",
+    409: "the video is already finished (`not_cancellable`), you have as many schedules as "
+    "allowed (`schedule_limit_reached`), or there is no billing account yet "
+    "(`no_billing_account`)",
     413: "the body is over 64 KiB",
     422: "a field is invalid (named in `field`)",
     429: "too many new videos (`rate_limited`, see Retry-After) or unfinished ones "

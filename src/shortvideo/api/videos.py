@@ -12,12 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from shortvideo.api import views
 from shortvideo.api.body import read_json_body
 from shortvideo.api.openapi import errors, video_request_body
-from shortvideo.billing.account import Payer
 from shortvideo.errors import InvalidRequest, UnknownJob
-from shortvideo.models import Creator, VideoRequest
+from shortvideo.models import Creator
 from shortvideo.stages.cancel import cancel_job
-from shortvideo.stages.creator_limits import admit_new_video
-from shortvideo.stages.intake import create_job
+from shortvideo.stages.intake import create_creator_job
 from shortvideo.wiring import Services
 
 DEFAULT_LIMIT = 20
@@ -26,12 +24,12 @@ VIDEO_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 
 
 def request_for(creator: Creator, payload: dict[str, Any]) -> dict[str, Any]:
-    """The intake payload: the body's fields, and the creator taken from the token only."""
+    """The intake payload: the body's fields (the creator is the token's, never the body's)."""
     if "created_by" in payload:
         raise InvalidRequest(
             "created_by comes from your token and must not be in the body", field="created_by"
         )
-    return {**payload, "created_by": creator.creator_id}
+    return payload
 
 
 def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> APIRouter:
@@ -48,12 +46,9 @@ def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> API
     )
     async def create_video(request: Request, creator: Creator = creator_dep) -> JSONResponse:
         payload = request_for(creator, await read_json_body(request))
-
-        def admit(_: VideoRequest) -> None:
-            admit_new_video(svc, creator.creator_id)
-
-        payer = Payer(creator.creator_id, creator.email_verified)
-        job = await run_in_threadpool(create_job, svc, payload, admit, payer)
+        job = await run_in_threadpool(
+            create_creator_job, svc, creator.creator_id, payload, None, creator.email_verified
+        )
         body = views.created(job)
         return JSONResponse(body, status_code=202, headers={"Location": body["url"]})
 

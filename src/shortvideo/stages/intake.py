@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,8 +20,9 @@ from shortvideo.errors import (
 )
 from shortvideo.logs import get_logger
 from shortvideo.models import JobDoc, VideoRequest, blocks_for_target
-from shortvideo.ports import BudgetCharge
+from shortvideo.ports import BudgetCharge, NewDocument
 from shortvideo.segments import planned_billed_seconds
+from shortvideo.stages.creator_limits import admit_new_video
 from shortvideo.wiring import Services
 
 MUSIC_PREFIX = "music/"
@@ -46,10 +48,41 @@ def music_object(svc: Services, name: str) -> str:
     raise UnknownMusic(f"no music track named {name!r}", field="music")
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a job comes from when not from a person's POST /videos: a series and its slot."""
+
+    series_id: str
+    # The slot document, created with the job in one transaction (given the job document).
+    slot: Callable[[JobDoc], NewDocument]
+
+
+def create_creator_job(
+    svc: Services,
+    creator_id: str,
+    payload: dict[str, Any],
+    origin: Origin | None = None,
+    email_verified: bool = False,
+) -> JobDoc:
+    """A creator's new job, as POST /videos and the series dispatcher both make it: the
+    creator's limits and payment (decision 0017) apply the same to both. The free allowance
+    needs `email_verified` (the signed-in creator's; a series job is not known verified)."""
+
+    def admit(_: VideoRequest) -> None:
+        admit_new_video(svc, creator_id)
+
+    payer = Payer(creator_id, email_verified)
+    return create_job(
+        svc, {**payload, "created_by": creator_id}, admit, origin=origin, payer=payer
+    )
+
+
 def create_job(
     svc: Services,
     payload: Any,
     admit: Callable[[VideoRequest], None] | None = None,
+    *,
+    origin: Origin | None = None,
     payer: Payer | None = None,
 ) -> JobDoc:
     """Validate, write the queued job (reserving its budget), ring the script agent.
@@ -59,7 +92,7 @@ def create_job(
     signed-in creator) takes a running slot and pays, in the job's own transaction.
     """
     with metering.meter() as usage:  # job_created reports the Firestore reads and writes
-        return _create_job(svc, payload, usage, admit, payer)
+        return _create_job(svc, payload, usage, admit, origin=origin, payer=payer)
 
 
 def admission_for(svc: Services, request: VideoRequest, payer: Payer, doc: JobDoc) -> Admission:
@@ -91,7 +124,9 @@ def _create_job(
     payload: Any,
     usage: metering.Usage,
     admit: Callable[[VideoRequest], None] | None,
-    payer: Payer | None,
+    *,
+    origin: Origin | None = None,
+    payer: Payer | None = None,
 ) -> JobDoc:
     request = parse_request(payload)
     if request.character_id and svc.jobs.get_character(request.character_id) is None:
@@ -122,6 +157,7 @@ def _create_job(
         estimated_cost=estimate,
         now=svc.clock(),
     )
+    doc["series_id"] = origin.series_id if origin else None  # the library shows the series
     now = doc["created_at"]
     # What settlement reconciles when the job ends: the reservation, and prices of an
     # operation still in flight then (shortvideo.settlement).
@@ -137,11 +173,10 @@ def _create_job(
     admission = None
     if payer is not None:
         admission = admission_for(svc, request, payer, doc)
-    doc = svc.jobs.create_job(
-        doc,
-        BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd),
-        admission,
-    )
+    charge = BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd)
+    # With an origin, the slot document in the job's own commit: one job per schedule and slot.
+    also = origin.slot(doc) if origin is not None else None
+    doc = svc.jobs.create_job(doc, charge, admission, also_create=also)
     log = get_logger(stage="intake", video_id=video_id)
     log.info(
         "job_created",
