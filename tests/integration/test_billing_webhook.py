@@ -101,8 +101,9 @@ def test_a_replayed_or_doubled_event_grants_once(svc: Services, client: TestClie
     paid = pack_paid(who)
     with ThreadPoolExecutor(6) as pool:
         answers = list(pool.map(lambda _: post(client, paid), range(6)))
-    assert [a.status_code for a in answers] == [200] * 6
-    assert sum(a.json()["handled"] for a in answers) == 1
+    # 200, or 503 (Stripe delivers again) when the account stayed busy on a loaded machine.
+    assert {a.status_code for a in answers} <= {200, 503}
+    assert sum(a.status_code == 200 and a.json()["handled"] for a in answers) == 1
     assert credits(who) == 5
     # The same purchase in another event (async success after completed) grants nothing more.
     again = pack_paid(who)

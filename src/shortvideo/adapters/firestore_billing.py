@@ -19,6 +19,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from shortvideo import metering
 from shortvideo.adapters.firestore_limits import BUDGETS, number
 from shortvideo.billing import account
+from shortvideo.errors import BillingUnavailable
 from shortvideo.models import JobDoc
 
 
@@ -232,9 +233,10 @@ class FirestoreBillingStore:
                     outcome: account.Change | None = run(self._client.transaction())
                     counts["writes"] += 0 if outcome is None else 2 + len(outcome.entries)
                     return outcome
-                except (gexc.Aborted, gexc.Conflict, ValueError):
+                except (gexc.Aborted, gexc.Conflict, ValueError) as exc:
                     if attempt == _RETRIES - 1:
-                        raise
+                        # A 503: Stripe delivers the event again later; nothing was written.
+                        raise BillingUnavailable("the account is busy: try again") from exc
                     time.sleep(0.05 * 2 ** min(attempt, 4) + random.random() * 0.1)
         raise AssertionError("unreachable")
 
