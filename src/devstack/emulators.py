@@ -1,7 +1,8 @@
-"""How to launch, probe and wipe the three emulators (Firestore, GCS, Cloud Tasks)."""
+"""How to launch, probe and wipe the emulators (Firestore, GCS, Cloud Tasks, Firebase Auth)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -13,7 +14,10 @@ from pathlib import Path
 from devstack.clients import tasks_client
 from devstack.procs import StackError, tcp_open
 
-EMULATOR_NAMES = ("firestore", "storage", "tasks")
+EMULATOR_NAMES = ("firestore", "storage", "tasks", "auth")
+# The Firebase CLI also opens its emulator hub and logging ports: free ones, per stack.
+AUTH_AUX_PORTS = ("auth_hub", "auth_logging", "auth_vscode")
+FIREBASE_CLI = Path("tools") / "firebase" / "node_modules" / ".bin" / "firebase"
 QUEUE_NAMES = ("script-agent", "video-agent", "assembler")
 _GCLOUD_QUIET = {
     "CLOUDSDK_CORE_DISABLE_PROMPTS": "1",
@@ -95,7 +99,37 @@ def emulator_launches(
             base, lambda: http_ok(bucket_url),
         ),
         "tasks": Launch(tasks, base, lambda: _queues_listed(env)),
+        "auth": _auth_launch(root, env, ports, base),
     }
+
+
+def _auth_launch(
+    root: Path, env: Mapping[str, str], ports: Mapping[str, int], base: Mapping[str, str]
+) -> Launch:
+    """The Firebase Auth emulator of firebase-tools (tools/firebase, pinned; ./dev.sh bootstrap).
+
+    Its firebase.json (in .devstack/, per port) gives the hub and logging free ports, so stacks
+    side by side never share one. CI=true skips the CLI's online message fetch; the VS Code
+    notification goes to a closed port, refused at once instead of waiting.
+    """
+    cli = root / FIREBASE_CLI
+    if not cli.exists():
+        raise StackError(f"{cli} not found (run ./dev.sh bootstrap: npm ci in tools/firebase)")
+    config_dir = root / ".devstack" / f"firebase-{ports['auth']}"
+    config_dir.mkdir(parents=True, exist_ok=True)
+    config = {"emulators": {
+        "auth": {"host": "127.0.0.1", "port": ports["auth"]},
+        "hub": {"host": "127.0.0.1", "port": ports["auth_hub"]},
+        "logging": {"host": "127.0.0.1", "port": ports["auth_logging"]},
+        "ui": {"enabled": False},
+    }}
+    (config_dir / "firebase.json").write_text(json.dumps(config, indent=2))
+    argv = [str(cli), "emulators:start", "--only", "auth", "--project",
+            env["GOOGLE_CLOUD_PROJECT"], "--config", str(config_dir / "firebase.json")]
+    launch_env = {**base, "CI": "true", "VSCODE_WEBHOOK_PORT": str(ports["auth_vscode"]),
+                  "FIREBASE_CLI_DISABLE_UPDATE_CHECK": "true"}
+    url = f"http://127.0.0.1:{ports['auth']}/"
+    return Launch(argv, launch_env, lambda: http_ok(url))
 
 
 def _queues_listed(env: Mapping[str, str]) -> bool:
@@ -111,7 +145,7 @@ def _queues_listed(env: Mapping[str, str]) -> bool:
 
 
 def wipe_emulators(env: Mapping[str, str]) -> None:
-    """Delete every Firestore document and every object in the GCS emulator (buckets stay).
+    """Delete every Firestore document, GCS object (buckets stay) and Firebase Auth user.
 
     Cloud Tasks queues are left alone: the emulator's dispatcher thread for a queue dies if a
     task it is about to run disappears (purge), so stale doorbells simply ring; handlers find
@@ -123,3 +157,7 @@ def wipe_emulators(env: Mapping[str, str]) -> None:
         raise StackError(f"Firestore emulator refused DELETE {documents}")
     if not http_ok(f"{env['STORAGE_EMULATOR_HOST']}/wipe?keep-buckets=true"):
         raise StackError("GCS emulator refused GET /wipe?keep-buckets=true")
+    accounts = (f"http://{env['FIREBASE_AUTH_EMULATOR_HOST']}/emulator/v1/projects/"
+                f"{env['GOOGLE_CLOUD_PROJECT']}/accounts")
+    if not http_ok(accounts, method="DELETE"):
+        raise StackError(f"Firebase Auth emulator refused DELETE {accounts}")

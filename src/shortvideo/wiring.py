@@ -10,7 +10,6 @@ from typing import Any
 from shortvideo.errors import ConfigError
 from shortvideo.ports import (
     BlobStore,
-    CreatorStore,
     JobStore,
     Narrator,
     RateLimiter,
@@ -37,7 +36,6 @@ class Services:
     blobs: BlobStore
     tasks: TaskQueue
     limiter: RateLimiter
-    creators: CreatorStore
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -132,7 +130,6 @@ def build_services(settings: Settings) -> Services:
     from google.cloud import firestore, storage  # type: ignore[attr-defined]
 
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
-    from shortvideo.adapters.firestore_creators import FirestoreCreatorStore
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
@@ -147,7 +144,6 @@ def build_services(settings: Settings) -> Services:
         limiter=FirestoreRateLimiter(db),
         blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
-        creators=FirestoreCreatorStore(db),
     )
 
 

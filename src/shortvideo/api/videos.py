@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from shortvideo.api import views
 from shortvideo.api.body import read_json_body
 from shortvideo.api.openapi import errors, video_request_body
-from shortvideo.errors import InvalidRequest, UnknownJob
+from shortvideo.errors import EmailNotVerified, InvalidRequest, UnknownJob
 from shortvideo.models import Creator, VideoRequest
 from shortvideo.stages.cancel import cancel_job
 from shortvideo.stages.creator_limits import admit_new_video
@@ -28,7 +28,7 @@ def request_for(creator: Creator, payload: dict[str, Any]) -> dict[str, Any]:
     """The intake payload: the body's fields, and the creator taken from the token only."""
     if "created_by" in payload:
         raise InvalidRequest(
-            "created_by comes from your token and must not be in the body", field="created_by"
+            "created_by comes from your sign-in and must not be in the body", field="created_by"
         )
     return {**payload, "created_by": creator.creator_id}
 
@@ -43,9 +43,11 @@ def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> API
         status_code=202,
         openapi_extra=video_request_body(),
         response_model=views.Created,
-        responses=errors(400, 401, 402, 405, 413, 422, 429, 500),
+        responses=errors(400, 401, 402, 403, 405, 413, 422, 429, 500),
     )
     async def create_video(request: Request, creator: Creator = creator_dep) -> JSONResponse:
+        if not creator.email_verified:
+            raise EmailNotVerified("verify your email address before creating videos")
         payload = request_for(creator, await read_json_body(request))
 
         def admit(_: VideoRequest) -> None:
