@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shortvideo.errors import ConfigError
 from shortvideo.ports import (
@@ -20,6 +20,9 @@ from shortvideo.ports import (
     VideoModel,
 )
 from shortvideo.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from shortvideo.accounts.wiring import Accounts
 
 # Entry-point groups of provider plugins: {name: module with script_model, video_model,
 # narrator factories} and {engine name: transcriber factory}.
@@ -36,6 +39,8 @@ class Services:
     blobs: BlobStore
     tasks: TaskQueue
     limiter: RateLimiter
+    # Firebase Auth and users/api_tokens (decision 0015); the API builds them when not given.
+    accounts: Accounts | None = None
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -39,7 +39,7 @@ def create_app(services: Services, accounts: Accounts | None = None) -> FastAPI:
     install_edge(app, services.settings.cors_allowed_origins)
     install_openapi(app)
     settings = services.settings
-    accounts = accounts or build_accounts(settings)
+    accounts = accounts or services.accounts or build_accounts(settings)
     auth = Authenticator(accounts.identity, accounts.store, settings.api_token_secret,
                          settings.app_origin)
     # The seam of every router (decision 0015): xxx_router(svc, current_creator, current_admin).
