@@ -23,6 +23,7 @@ _GCLOUD_QUIET = {
     "CLOUDSDK_CORE_DISABLE_PROMPTS": "1",
     "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "1",
 }
+WIPE_TIMEOUT_SECONDS = 30.0
 _COVERAGE_VARIABLES = ("COVERAGE_PROCESS_START", "COVERAGE_PROCESS_CONFIG", "COVERAGE_FILE")
 
 
@@ -35,9 +36,10 @@ class Launch:
     ready: Callable[[], bool]
 
 
-def http_ok(url: str, method: str = "GET") -> bool:
+def http_ok(url: str, method: str = "GET", timeout: float = 2.0) -> bool:
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=2) as r:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method),
+                                    timeout=timeout) as r:
             return 200 <= int(r.status) < 300
     except OSError:
         return False
@@ -153,11 +155,13 @@ def wipe_emulators(env: Mapping[str, str]) -> None:
     """
     documents = (f"http://{env['FIRESTORE_EMULATOR_HOST']}/emulator/v1/projects/"
                  f"{env['GOOGLE_CLOUD_PROJECT']}/databases/(default)/documents")
-    if not http_ok(documents, method="DELETE"):
+    # A wipe is work, not a probe: on a loaded machine it takes more than a probe's 2 s.
+    if not http_ok(documents, method="DELETE", timeout=WIPE_TIMEOUT_SECONDS):
         raise StackError(f"Firestore emulator refused DELETE {documents}")
-    if not http_ok(f"{env['STORAGE_EMULATOR_HOST']}/wipe?keep-buckets=true"):
+    if not http_ok(f"{env['STORAGE_EMULATOR_HOST']}/wipe?keep-buckets=true",
+                   timeout=WIPE_TIMEOUT_SECONDS):
         raise StackError("GCS emulator refused GET /wipe?keep-buckets=true")
     accounts = (f"http://{env['FIREBASE_AUTH_EMULATOR_HOST']}/emulator/v1/projects/"
                 f"{env['GOOGLE_CLOUD_PROJECT']}/accounts")
-    if not http_ok(accounts, method="DELETE"):
+    if not http_ok(accounts, method="DELETE", timeout=WIPE_TIMEOUT_SECONDS):
         raise StackError(f"Firebase Auth emulator refused DELETE {accounts}")

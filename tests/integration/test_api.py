@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import httpx2
 import pytest
 from google.cloud import firestore
+from shortvideo.creators import hash_token
 
 from devstack import Stack
 from devstack.creators import add_creator
-from shortvideo.creators import hash_token
 
 pytestmark = pytest.mark.integration
 

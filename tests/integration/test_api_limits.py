@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from google.cloud import firestore
+from shortvideo.creators import register_creator
 
 from devstack import Stack
 from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
 from shortvideo.api import create_app
-from shortvideo.creators import register_creator
 from shortvideo.settings import settings_from
 from shortvideo.stages.runner import utcnow
 from shortvideo.wiring import Services, build_services

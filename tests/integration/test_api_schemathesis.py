@@ -15,10 +15,10 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.core.result import Err, Ok
 from schemathesis.specs.openapi.checks import positive_data_acceptance
+from shortvideo.creators import register_creator
 
 from devstack import Stack
 from shortvideo.api import create_app
-from shortvideo.creators import register_creator
 from shortvideo.settings import settings_from
 from shortvideo.wiring import build_services
 

@@ -67,7 +67,7 @@ def test_auth_is_a_bearer_or_a_cookie_security_scheme_not_a_parameter(document):
             assert operation.get("security") == expected, (method, path)
             names = [p["name"].lower() for p in operation.get("parameters", [])]
             assert "authorization" not in names and "__session" not in names
-    assert UNAUTHENTICATED <= seen and ("get", "/admin/users") in seen
+    assert seen >= UNAUTHENTICATED and ("get", "/admin/users") in seen
 
 
 def test_every_error_status_is_documented_with_the_error_body(document):
