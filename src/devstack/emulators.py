@@ -34,6 +34,8 @@ class Launch:
     argv: list[str]
     env: dict[str, str]
     ready: Callable[[], bool]
+    # At least this long to come up, whatever the stack's own startup timeout.
+    min_startup_seconds: float = 0.0
 
 
 def http_ok(url: str, method: str = "GET", timeout: float = 2.0) -> bool:
@@ -131,7 +133,9 @@ def _auth_launch(
     launch_env = {**base, "CI": "true", "VSCODE_WEBHOOK_PORT": str(ports["auth_vscode"]),
                   "FIREBASE_CLI_DISABLE_UPDATE_CHECK": "true"}
     url = f"http://127.0.0.1:{ports['auth']}/"
-    return Launch(argv, launch_env, lambda: http_ok(url))
+    # The Firebase CLI loads some 600 packages before it serves: on a loaded 2-core machine
+    # that took over 70 s (load average 24), twice what it takes idle.
+    return Launch(argv, launch_env, lambda: http_ok(url), min_startup_seconds=240.0)
 
 
 def _queues_listed(env: Mapping[str, str]) -> bool:

@@ -299,7 +299,8 @@ class Stack:
                 self.root / ".devstack" / "pids")
             proc.start()
         for name, launch in launches.items():
-            remaining = self.startup_timeout - (time.monotonic() - launched)
+            allowed = max(self.startup_timeout, launch.min_startup_seconds)
+            remaining = allowed - (time.monotonic() - launched)
             self._processes[name].wait_ready(launch.ready, max(remaining, 1.0))
             self.startup_seconds[name] = round(time.monotonic() - launched, 2)
             log.info("%s ready on 127.0.0.1:%s after %.1f s", name, self.ports[name],
