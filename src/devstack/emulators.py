@@ -112,9 +112,9 @@ def _auth_launch(
 ) -> Launch:
     """The Firebase Auth emulator of firebase-tools (tools/firebase, pinned; ./dev.sh bootstrap).
 
-    Its firebase.json (in .devstack/, per port) gives the hub and logging free ports, so stacks
-    side by side never share one. CI=true skips the CLI's online message fetch; the VS Code
-    notification goes to a closed port, refused at once instead of waiting.
+    Its firebase.json (in .devstack/, per port) gives the hub and logging free ports, and its
+    TMPDIR its own hub locator file, so stacks side by side never share one. CI=true skips the
+    CLI's online message fetch; the VS Code notification goes to a closed port, refused at once.
     """
     cli = root / FIREBASE_CLI
     if not cli.exists():
@@ -130,8 +130,12 @@ def _auth_launch(
     (config_dir / "firebase.json").write_text(json.dumps(config, indent=2))
     argv = [str(cli), "emulators:start", "--only", "auth", "--project",
             env["GOOGLE_CLOUD_PROJECT"], "--config", str(config_dir / "firebase.json")]
+    # TMPDIR: the CLI writes its hub locator to $TMPDIR/hub-<project>.json; stacks side by side
+    # (same project) keep theirs apart.
+    tmp = config_dir / "tmp"
+    tmp.mkdir(exist_ok=True)
     launch_env = {**base, "CI": "true", "VSCODE_WEBHOOK_PORT": str(ports["auth_vscode"]),
-                  "FIREBASE_CLI_DISABLE_UPDATE_CHECK": "true"}
+                  "TMPDIR": str(tmp)}
     url = f"http://127.0.0.1:{ports['auth']}/"
     # The Firebase CLI loads some 600 packages before it serves: on a loaded 2-core machine
     # that took over 70 s (load average 24), twice what it takes idle.
