@@ -3,6 +3,8 @@ another creator; GET /me/export gives the creator's data first."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from firebase_admin import auth as firebase_auth
 from google.cloud import firestore
@@ -37,6 +39,11 @@ def creator_with_a_job(http, auth: AuthEmulator, bucket) -> tuple[Browser, str, 
     for name in written_by_a_job(video_id):
         bucket.blob(name).upload_from_string(b"media")
     return browser, signed_in.uid, token
+
+
+def reserved(db: firestore.Client, month: str) -> float:
+    doc = db.collection("budgets").document(month).get().to_dict() or {}
+    return float(doc.get("reserved_usd", 0.0))
 
 
 def everything_of(db: firestore.Client, bucket, uid: str, video_id: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -78,10 +85,15 @@ def test_export_then_delete_removes_everything_of_one_creator_only(clean_emulato
     unconfirmed = ada.request("DELETE", "/me", json={"confirm": "yes"})
     assert unconfirmed.status_code == 422 and unconfirmed.json()["error"]["field"] == "confirm"
     assert everything_of(db, bucket, ada_uid, ada_video) == full
+    month = f"{datetime.now(UTC):%Y-%m}"
+    reserved_before = reserved(db, month)
+    estimate = ada.request("GET", f"/videos/{ada_video}").json()["cost"]["estimated_usd"]
     deleted = ada.request("DELETE", "/me", json={"confirm": "delete my account"})
     assert deleted.status_code == 200, deleted.text
     assert "max-age=0" in deleted.headers["set-cookie"].lower()
     assert everything_of(db, bucket, ada_uid, ada_video) == {k: 0 for k in full}
+    # Ada's queued job was cancelled first: its reserved estimate went back to the budget.
+    assert reserved(db, month) == pytest.approx(reserved_before - estimate)
     with auth.admin() as firebase, pytest.raises(firebase_auth.UserNotFoundError):
         firebase_auth.get_user(ada_uid, app=firebase.app)
     assert http.get("/me", headers={"Authorization": f"Bearer {ada_token}"}).status_code == 401

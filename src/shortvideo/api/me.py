@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -14,11 +15,21 @@ from shortvideo.accounts.wiring import Accounts
 from shortvideo.api import account_views as av
 from shortvideo.api.openapi import errors
 from shortvideo.api.session import clear_session_cookie
-from shortvideo.errors import InvalidRequest
+from shortvideo.errors import InvalidRequest, NotCancellable, UnknownJob
 from shortvideo.models import Creator
+from shortvideo.stages.cancel import cancel_job
 from shortvideo.wiring import Services
 
 TOKEN_ID_PATTERN = r"^[0-9a-f]{16}$"
+MAX_JOBS_CANCELLED = 1000
+
+
+def cancel_unfinished(svc: Services, uid: str) -> None:
+    """Before a deletion: unfinished jobs stop through the lifecycle (no new Veo operation at
+    the stage's next write) and give their unbilled estimate back to the month's budget."""
+    for doc in svc.jobs.list_jobs_by_creator(uid, MAX_JOBS_CANCELLED, ["video_id"]):
+        with contextlib.suppress(NotCancellable, UnknownJob):  # finished, or gone meanwhile
+            cancel_job(svc, str(doc["video_id"]), uid)
 
 
 def me_router(svc: Services, accounts: Accounts, current_creator: Callable[..., Creator],
@@ -38,6 +49,7 @@ def me_router(svc: Services, accounts: Accounts, current_creator: Callable[..., 
         if body.confirm != DELETE_CONFIRMATION:
             raise InvalidRequest(f'send {{"confirm": "{DELETE_CONFIRMATION}"}} to delete your '
                                  "account and everything in it", field="confirm")
+        cancel_unfinished(svc, creator.id)
         counts = delete_account(accounts.identity, accounts.store, svc.blobs, creator.id)
         response = JSONResponse({"deleted": counts})
         clear_session_cookie(response)
