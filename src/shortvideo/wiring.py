@@ -13,6 +13,7 @@ from shortvideo.ports import (
     JobStore,
     Narrator,
     RateLimiter,
+    ScheduleStore,
     ScriptModel,
     TaskQueue,
     Transcriber,
@@ -39,6 +40,7 @@ class Services:
     blobs: BlobStore
     tasks: TaskQueue
     limiter: RateLimiter
+    schedules: ScheduleStore
     # Firebase Auth and users/api_tokens (decision 0015); the API builds them when not given.
     accounts: Accounts | None = None
     _lazy: dict[str, Any] = field(default_factory=dict)
@@ -137,6 +139,7 @@ def build_services(settings: Settings) -> Services:
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
+    from shortvideo.adapters.firestore_schedules import FirestoreScheduleStore
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
 
     db = firestore.Client(project=settings.project)
@@ -149,6 +152,7 @@ def build_services(settings: Settings) -> Services:
         limiter=FirestoreRateLimiter(db),
         blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
+        schedules=FirestoreScheduleStore(db),
     )
 
 

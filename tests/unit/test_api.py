@@ -230,7 +230,9 @@ def test_compact_view_shows_final_urls_when_completed_and_error_when_failed(clie
         "code": "content_filtered",
         "message": "no",
     }
-    assert set(videos[queued]) == {"video_id", "theme", "status", "created_at", "updated_at"}
+    assert set(videos[queued]) == {
+        "video_id", "theme", "status", "created_at", "updated_at", "series_id"
+    }
     detail = client.get(f"/videos/{done}", headers=auth(tokens["ada"])).json()
     assert (detail["width"], detail["height"]) == (720, 1280)
     assert "transcript" not in detail and "lease_owner" not in detail

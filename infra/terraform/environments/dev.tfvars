@@ -63,6 +63,9 @@ settings_defaulted = [
   "CREATE_VIDEO_PER_MINUTE",
   "CREATE_VIDEO_PER_HOUR",
   "MAX_RUNNING_JOBS_PER_CREATOR",
+  "SERIES_MAX_SCHEDULES_PER_CREATOR",
+  "SERIES_CATCHUP_SECONDS",
+  "SERIES_THEME_MEMORY",
   # Decided by the live check of decision 0010 (route, tail window, how Vertex bills).
   "VEO_EXTENSION_ROUTE",
   "VEO_EXTENSION_INPUT_SECONDS",

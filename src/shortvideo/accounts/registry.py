@@ -25,8 +25,10 @@ USERS = "users"  # users/{uid}: deleted last, after everything it owns
 OWNED_COLLECTIONS: tuple[OwnedCollection, ...] = (
     JOBS,
     API_TOKENS,
-    # issue 11 (studio) and the scheduler add theirs, e.g.:
-    # OwnedCollection("characters", "creator_id"), OwnedCollection("schedules", "creator_id"),
+    # Scheduled series (decision 0018): the schedules and the slots they made or skipped.
+    OwnedCollection("series_schedules", "created_by"),
+    OwnedCollection("series_slots", "created_by"),
+    # issue 11 (studio) adds its own, e.g. OwnedCollection("characters", "created_by").
 )
 
 # Rate-limit documents keyed by the creator (rate_limits/{key}); deleted with the account.

@@ -17,6 +17,7 @@ from shortvideo.api.edge import install_edge
 from shortvideo.api.errors import install_error_handlers
 from shortvideo.api.me import me_router
 from shortvideo.api.openapi import install_openapi
+from shortvideo.api.schedules import schedules_router
 from shortvideo.api.session import session_router
 from shortvideo.api.videos import videos_router
 from shortvideo.wiring import Services
@@ -50,6 +51,7 @@ def create_app(services: Services, accounts: Accounts | None = None) -> FastAPI:
     app.include_router(me_router(services, accounts, current_creator,
                                  session_dependency(current_creator)))
     app.include_router(admin_router(accounts, current_admin))
+    app.include_router(schedules_router(services, current_creator))
 
     @app.get("/health", include_in_schema=False)
     def health() -> JSONResponse:
