@@ -36,6 +36,9 @@ def creator_with_a_job(http, auth: AuthEmulator, bucket) -> tuple[Browser, str, 
     created = browser.request("POST", "/videos", json={"theme": "octopuses"})
     assert created.status_code == 202, created.text
     video_id = created.json()["video_id"]
+    schedule = browser.request("POST", "/schedules", json={
+        "name": "daily", "cron": "0 9 * * *", "time_zone": "UTC", "themes": ["octopus"]})
+    assert schedule.status_code == 201, schedule.text
     for name in written_by_a_job(video_id):
         bucket.blob(name).upload_from_string(b"media")
     return browser, signed_in.uid, token
@@ -68,7 +71,9 @@ def test_export_then_delete_removes_everything_of_one_creator_only(clean_emulato
     bob, bob_uid, bob_token = creator_with_a_job(http, auth, bucket)
     ada_video = ada.request("GET", "/videos/my-videos").json()["videos"][0]["video_id"]
     bob_video = bob.request("GET", "/videos/my-videos").json()["videos"][0]["video_id"]
-    full = {"video_status": 1, "api_tokens": 1, "users": 1, "rate_limits": 2,
+    # No slot has come due yet: series_slots stays 0 for both (checked, not assumed).
+    full = {"video_status": 1, "api_tokens": 1, "series_schedules": 1, "series_slots": 0,
+            "users": 1, "rate_limits": 2,
             "media": len(written_by_a_job(ada_video))}
     assert everything_of(db, bucket, ada_uid, ada_video) == full
 
@@ -80,6 +85,7 @@ def test_export_then_delete_removes_everything_of_one_creator_only(clean_emulato
     (token_doc,) = data["collections"]["api_tokens"]
     assert "sha256" not in token_doc and token_doc["name"] == "script"
     assert sorted(m["name"] for m in data["media"]) == sorted(written_by_a_job(ada_video))
+    assert [d["name"] for d in data["collections"]["series_schedules"]] == ["daily"]
     assert bob_video not in export.text and bob_uid not in export.text
 
     unconfirmed = ada.request("DELETE", "/me", json={"confirm": "yes"})

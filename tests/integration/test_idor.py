@@ -18,17 +18,27 @@ ATTEMPTS: dict[tuple[str, str], dict[str, Any] | None] = {
     ("GET", "/videos/{video_id}"): None,
     ("POST", "/videos/{video_id}/cancel"): None,
     ("DELETE", "/me/tokens/{token_id}"): None,
+    ("GET", "/schedules/{schedule_id}"): None,
+    ("PATCH", "/schedules/{schedule_id}"): {"paused": True},
+    ("DELETE", "/schedules/{schedule_id}"): None,
 }
+# Token management is for the session only: with a token the answer is 403 session_required.
+SESSION_ONLY = {("DELETE", "/me/tokens/{token_id}")}
 # Routes without an id: bob gets his own data only (checked below) and changes only his own.
 OWN_ONLY = {("POST", "/videos"), ("GET", "/videos/my-videos"), ("POST", "/session"),
             ("DELETE", "/session"), ("POST", "/session/sign-out-everywhere"), ("GET", "/me"),
             ("DELETE", "/me"), ("GET", "/me/export"), ("POST", "/me/tokens"),
-            ("GET", "/me/tokens"), ("GET", "/admin/users")}
+            ("GET", "/me/tokens"), ("GET", "/admin/users"), ("POST", "/schedules"),
+            ("GET", "/schedules")}
+SCHEDULE = {"name": "daily", "cron": "0 9 * * *", "time_zone": "UTC", "themes": ["octopus"]}
+
+
+COLLECTIONS = ("video_status", "api_tokens", "users", "series_schedules", "series_slots")
 
 
 def snapshot(db: firestore.Client, attacker: str) -> dict[str, Any]:
     """Every document; the attacker's own token's last use is his to change."""
-    found = {f"{c}/{d.id}": d.to_dict() or {} for c in ("video_status", "api_tokens", "users")
+    found = {f"{c}/{d.id}": d.to_dict() or {} for c in COLLECTIONS
              for d in db.collection(c).stream()}
     for doc in found.values():
         if doc.get("owner") == attacker:
@@ -51,7 +61,10 @@ def test_every_route_is_covered_and_the_others_ids_are_404(clean_emulators: Stac
     video_id = ada.request("POST", "/videos", json={"theme": "mine"}).json()["video_id"]
     ada_token = ada.request("POST", "/me/tokens", json={"name": "ada"}).json()
     bob_token = bob.request("POST", "/me/tokens", json={"name": "bob"}).json()["token"]
-    ids = {"video_id": video_id, "token_id": ada_token["token_id"]}
+    schedule = ada.request("POST", "/schedules", json=SCHEDULE)
+    assert schedule.status_code == 201, schedule.text
+    ids = {"video_id": video_id, "token_id": ada_token["token_id"],
+           "schedule_id": schedule.json()["schedule_id"]}
     db = firestore.Client()
     before = snapshot(db, bob_user.uid)
 
@@ -63,17 +76,18 @@ def test_every_route_is_covered_and_the_others_ids_are_404(clean_emulators: Stac
                 m, u, json=b, headers={"Authorization": f"Bearer {bob_token}"})),
         ):
             answer = send(method, url, body)
-            expected = 403 if (name, method) == ("token", "DELETE") else 404  # session_required
+            expected = 403 if name == "token" and (method, path) in SESSION_ONLY else 404
             assert answer.status_code == expected, (name, method, url, answer.text)
     # Read-only or own-only routes show bob nothing of ada's.
-    for url in ("/videos/my-videos", "/me", "/me/export", "/me/tokens"):
+    for url in ("/videos/my-videos", "/me", "/me/export", "/me/tokens", "/schedules"):
         answer = bob.request("GET", url)
         assert answer.status_code == 200, (url, answer.text)
-        for secret in (video_id, ada_token["token_id"], ada_user.uid, ada_user.email):
+        for secret in (*ids.values(), ada_user.uid, ada_user.email):
             assert secret not in answer.text, (url, secret)
     # Bob's own state changes touch only bob.
     assert bob.request("POST", "/session/sign-out-everywhere").status_code == 204
     assert snapshot(db, bob_user.uid) == before
     assert ada.request("GET", f"/videos/{video_id}").json()["status"] == "queued"
+    assert ada.request("GET", f"/schedules/{ids['schedule_id']}").json()["paused"] is False
     assert http.get("/me", headers={"Authorization": f"Bearer {ada_token['token']}"}
                     ).status_code == 200
