@@ -7,13 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shortvideo.errors import ConfigError
 from shortvideo.ports import (
     BillingStore,
     BlobStore,
-    CreatorStore,
     JobStore,
     Narrator,
     RateLimiter,
@@ -25,6 +24,9 @@ from shortvideo.ports import (
     VideoModel,
 )
 from shortvideo.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from shortvideo.accounts.wiring import Accounts
 
 # Entry-point groups of provider plugins: {name: module with script_model, video_model,
 # narrator factories} and {engine name: transcriber factory}.
@@ -41,11 +43,12 @@ class Services:
     blobs: BlobStore
     tasks: TaskQueue
     limiter: RateLimiter
-    creators: CreatorStore
     schedules: ScheduleStore
     billing: BillingStore | None = None  # the creator API's; None in processes without billing
     # The one clock of intake and billing (months, ledger times); tests inject their own.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # Firebase Auth and users/api_tokens (decision 0015); the API builds them when not given.
+    accounts: Accounts | None = None
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -141,7 +144,6 @@ def build_services(settings: Settings) -> Services:
 
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
     from shortvideo.adapters.firestore_billing import FirestoreBillingStore
-    from shortvideo.adapters.firestore_creators import FirestoreCreatorStore
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
     from shortvideo.adapters.firestore_schedules import FirestoreScheduleStore
@@ -157,7 +159,6 @@ def build_services(settings: Settings) -> Services:
         limiter=FirestoreRateLimiter(db),
         blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
-        creators=FirestoreCreatorStore(db),
         billing=FirestoreBillingStore(db),
         schedules=FirestoreScheduleStore(db),
     )

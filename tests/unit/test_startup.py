@@ -24,6 +24,7 @@ PROD = {
     "BILLING_PACKS": "pack_5:price_1Live5:5:4900",
     "BILLING_SUBSCRIPTION": "monthly:price_1LiveM:10:8900",
     "BILLING_RETURN_URL": "https://app.acme.example/billing",
+    "APP_ORIGIN": "https://app.acme.example",
 }
 
 
@@ -122,6 +123,15 @@ def test_a_function_must_verify_its_callers(service, change, variable):
     assert problems(service, env) == [variable]
     # The creator API authenticates creators, not OIDC callers: none of this concerns it.
     assert problems("api", env) == []
+
+
+@pytest.mark.parametrize("origin", [None, "http://app.acme.example", "https://127.0.0.1:8080"])
+def test_the_api_needs_its_one_https_app_origin(origin):
+    env = {k: v for k, v in PROD.items() if k != "APP_ORIGIN"}
+    if origin:
+        env["APP_ORIGIN"] = origin
+    assert problems("api", env) == ["APP_ORIGIN"]
+    assert problems("video_agent", env) == []
 
 
 def test_the_api_needs_its_token_secret():

@@ -11,22 +11,11 @@ from starlette.concurrency import run_in_threadpool
 from shortvideo.api.body import read_json_body
 from shortvideo.api.openapi import errors
 from shortvideo.billing import service
-from shortvideo.errors import BodyTooLarge, Forbidden
+from shortvideo.errors import BodyTooLarge
 from shortvideo.models import Creator
 from shortvideo.wiring import Services
 
 WEBHOOK_MAX_BYTES = 512 * 1024  # Stripe's events are far smaller; the raw body is kept whole
-
-
-def admin_dependency(current_creator: Callable[..., Creator]) -> Callable[..., Creator]:
-    """403 unless the signed-in creator has the "admin" role."""
-
-    def current_admin(creator: Creator = Depends(current_creator)) -> Creator:  # noqa: B008
-        if "admin" not in creator.roles:
-            raise Forbidden("this needs the admin role")
-        return creator
-
-    return current_admin
 
 
 def billing_router(
