@@ -160,9 +160,12 @@ def test_the_worst_case_follows_the_configured_clocks() -> None:
     slower = Design(**{**DESIGN.__dict__, "operation_timeout": 900}).worst_case_seconds(12)
     more = Design(**{**DESIGN.__dict__, "max_attempts": 4,
                      "retry_backoffs": (2, 4, 6, 8)}).worst_case_seconds(12)  # fmt: skip
-    assert slower - base == pytest.approx(12 * 3 * 300)
+    # One timed-out operation at the end of each block's stall window, then 3 counted attempts.
+    assert slower - base == pytest.approx(12 * (1 + 3) * 300)
     assert more > base
     assert base > 12 * 3 * 600  # three timed-out operations on every block fit in it
+    longer = Design(**{**DESIGN.__dict__, "stall": DESIGN.stall + 100}).worst_case_seconds(12)
+    assert longer - base == pytest.approx((2 + 12) * 100)  # the stall window bounds every step
 
 
 class FakeWatch:

@@ -148,8 +148,8 @@ def _resume_intent(ctx: StageContext, intent: dict[str, Any]) -> str:
 
     Adopts the video written under the intent's own prefix ("adopted"), waits for it while the
     operation could still be running ("waiting"); after the operation timeout, gives up on it
-    ("abandoned") so the block is submitted again: the one case left where a block could be
-    paid twice.
+    (a transient ProviderError) so the retry submits the block again: the one case left where
+    a block could be paid twice.
     """
     blobs = ctx.svc.blobs
     videos = sorted(n for n in blobs.list_names(intent["output_prefix"]) if n.endswith(".mp4"))
@@ -168,7 +168,8 @@ def _resume_intent(ctx: StageContext, intent: dict[str, Any]) -> str:
         return "waiting"
     ctx.log.warning("video_submit_intent_abandoned", block=intent["block"], age_seconds=age)
     ctx.progress(veo_submit_intent=None, last_failed_operation={**intent, "failed_at": utcnow()})
-    return "abandoned"
+    # A transient fault: the retry submits the block again, within the stall clock (0014).
+    raise ProviderError(f"block {intent['block']}: no video {age:.0f} s after a lost submit")
 
 
 def _maybe_fall_back(ctx: StageContext, model_id: str) -> None:
