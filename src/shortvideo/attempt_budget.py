@@ -100,14 +100,13 @@ def _judge_transient(doc: JobDoc, stage: Stage, now: datetime, policy: RetryPoli
     stalled = stalled_seconds(doc, stage, now)
     if stalled >= policy.stall_seconds:
         return Verdict(None, _stall_reason(stage, stalled, faults))
-    # This attempt is free: move the counted budget's base past it. The claim that began it
-    # spent an attempt unless it followed a throttle, hence the bound.
-    attempts = doc.get("attempts", {}).get(stage.name, 0)
+    # This attempt is free: move the counted budget's base past it. (After a throttle, the
+    # claim spent nothing: the attempt freed is the one the throttle interrupted.)
     base = doc.get("attempt_base", {}).get(stage.name, 0)
     return Verdict(
         policy.delay(faults),
         fields={
-            "attempt_base": {**doc.get("attempt_base", {}), stage.name: min(base + 1, attempts)},
+            "attempt_base": {**doc.get("attempt_base", {}), stage.name: base + 1},
             "transient_faults": {**(doc.get("transient_faults") or {}), stage.name: faults},
         },
     )

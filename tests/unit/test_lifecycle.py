@@ -324,7 +324,7 @@ def test_counted_failures_still_end_after_max_attempts_between_free_ones():
     assert doc["error"]["message"] == "script failed 3 times in a row; last error: bug"
 
 
-def test_a_free_failure_after_a_throttled_claim_never_lends_attempts():
+def test_a_free_failure_after_a_throttle_frees_the_attempt_the_throttle_kept():
     doc = apply(job(status="script_generated"), lifecycle.claim(VIDEO, "o0", T0, 90))
     throttled = lifecycle.throttle(VIDEO, "o0", T0, delay_seconds=0, reason="rate",
                                    stall_seconds=STALL)  # fmt: skip
@@ -332,7 +332,7 @@ def test_a_free_failure_after_a_throttled_claim_never_lends_attempts():
     doc = apply(doc, lifecycle.claim(VIDEO, "o1", T0, 90))  # spends nothing after a throttle
     assert doc["attempts"] == {"video": 1}
     doc = expire(doc, T0 + timedelta(seconds=100))
-    assert doc["attempt_base"] == {"video": 1}  # not 2: attempts only ever past the base
+    assert doc["attempt_base"] == {"video": 1}  # the one attempt spent is free again
     for n in range(2, 5):
         doc, at = claim_due(doc, VIDEO, f"o{n}")
         doc = apply(doc, lifecycle.fail(VIDEO, f"o{n}", at, code="media_error", message="m",

@@ -246,9 +246,10 @@ def _record_throttle(ctx: StageContext, exc: QuotaExceeded | Throttled) -> dict[
         )
     except lifecycle.Skip as skip:
         return {"outcome": "abandoned", "reason": skip.reason}
-    if doc["status"] == "failed":
-        ctx.log.warning("stage_failed", code=exc.code, message=doc["error"]["message"])
-        return {"outcome": "failed", "error": {"code": exc.code, "message": doc["error"]["message"]}}
+    if doc["status"] == "failed":  # throttled for longer than the stall clock allows
+        reason = doc["error"]["message"]
+        ctx.log.warning("stage_failed", code=exc.code, message=reason)
+        return {"outcome": "failed", "error": {"code": exc.code, "message": reason}}
     count = doc["throttles"][ctx.stage.name]
     ctx.log.warning("stage_throttled", code=exc.code, message=exc.message, delay_seconds=delay)
     ctx.ring(ctx.stage.name, task_key=f"t{count}", delay_seconds=delay)
