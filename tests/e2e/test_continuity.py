@@ -10,6 +10,7 @@ from one frame to the next inside the parts.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from pathlib import Path
@@ -42,7 +43,7 @@ def motion(path: Path) -> list[float]:
     size = MOTION_W * MOTION_H
     frames = [raw[i : i + size] for i in range(0, len(raw) - size + 1, size)]
     return [sum(abs(a - b) for a, b in zip(x, y, strict=True)) / size
-            for x, y in zip(frames, frames[1:], strict=False)]  # fmt: skip
+            for x, y in itertools.pairwise(frames)]  # fmt: skip
 
 
 def run_job(stack: Stack, target_seconds: int, timeout: float) -> dict[str, Any]:
@@ -100,7 +101,7 @@ def test_a_long_video_on_the_strict_fake_plays_as_one_continuous_shot(
 
     # The timecode the fake drew: one frame further at every step, boundaries included.
     frames = [round(t * FPS) for t in read_timecodes(final)]  # NaN would raise: every frame
-    steps = [b - a for a, b in zip(frames, frames[1:], strict=False)]
+    steps = [b - a for a, b in itertools.pairwise(frames)]
     inside = [s for i, s in enumerate(steps) if i + 1 not in edges]
     at_edges = [steps[e - 1] for e in edges]
     print(f"CONTINUITY timecode steps inside {sorted(set(inside))} at edges {at_edges}")

@@ -23,7 +23,7 @@ from shortvideo.errors import ContentFiltered, ProviderRejected
 from shortvideo.models import Language, Style
 from shortvideo.ports import ScriptBrief, VideoStep
 from shortvideo.settings import Settings, settings_from
-from shortvideo.stages.video_stage import block_prompt
+from shortvideo.stages.video_submit import block_prompt
 from tests.fake_vertex.server import FakeVertex
 
 pytestmark = pytest.mark.integration
