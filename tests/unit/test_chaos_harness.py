@@ -231,3 +231,16 @@ def test_a_request_that_broke_a_vertex_rule_fails_the_run() -> None:
     assert verdict(summary) == []
     summary["rule_violations"] = found
     assert verdict(summary) == ["1 request(s) broke a Vertex rule (the fake's call log)"]
+
+
+def test_the_chaos_stack_admits_fifty_jobs_from_its_one_creator_at_once(tmp_path) -> None:
+    """`--jobs 50` comes from one creator within seconds: the abuse limits must not refuse it."""
+    from devstack.chaos import CHAOS_OVERRIDES
+    from shortvideo.stages.creator_limits import admit_new_video
+    from tests.fakes import memory_services
+
+    svc = memory_services(tmp_path, **CHAOS_OVERRIDES)
+    for _ in range(50):
+        admit_new_video(svc, "chaos-creator")
+        svc.jobs.jobs[f"v{len(svc.jobs.jobs)}"] = {"created_by": "chaos-creator",
+                                                    "status": "generating_video"}  # fmt: skip
