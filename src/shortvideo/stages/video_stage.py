@@ -145,6 +145,7 @@ def generate_video(ctx: StageContext) -> None:
         if op is None:
             if int(ctx.doc.get("completed_blocks", 0)) >= total:
                 break
+            rephrase.resume(ctx, script, int(ctx.doc.get("completed_blocks", 0)))
             try:
                 if not submit_next(ctx, script):
                     return
