@@ -1,4 +1,5 @@
-"""The local stack: Firestore, GCS and Cloud Tasks emulators, the four functions, the API."""
+"""The local stack: Firestore, GCS, Cloud Tasks and Firebase Auth emulators, the functions,
+the API."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from devstack import launches, seed
 from devstack.cleanup import CleanupHooks
 from devstack.creators import StackCreator
 from devstack.emulators import (
+    AUTH_AUX_PORTS,
     EMULATOR_NAMES,
     Launch,
     emulator_launches,
@@ -32,9 +34,10 @@ from devstack.scheduler import MonitorScheduler, post_json
 
 log = logging.getLogger("devstack")
 
-FUNCTION_NAMES = ("script_agent", "video_agent", "assembler", "monitor")
+FUNCTION_NAMES = ("script_agent", "video_agent", "assembler", "monitor", "series_dispatcher")
 URL_VARIABLES = {"script_agent": "SCRIPT_AGENT_URL", "video_agent": "VIDEO_AGENT_URL",
-                 "assembler": "ASSEMBLER_URL", "monitor": "MONITOR_URL"}
+                 "assembler": "ASSEMBLER_URL", "monitor": "MONITOR_URL",
+                 "series_dispatcher": "SERIES_DISPATCHER_URL"}
 # "demo": offline demo models. "google-fake": the Google adapters (real google-genai SDK) against
 # tests/fake_vertex, a fake of the Vertex AI REST API started as one more process.
 PROVIDERS = ("demo", "google-fake")
@@ -53,7 +56,7 @@ class Stack:
         project: str = "demo-shortvideo", bucket: str = "shortvideo-local",
         tasks_location: str = "us-central1", ports: Mapping[str, int] | None = None,
         startup_timeout: float = 90.0, tasks_max_retries: int = 5, provider: str = "demo",
-        api: bool = False,
+        api: bool = False, series_interval: float = 60.0,
     ) -> None:
         if provider not in PROVIDERS:
             raise ValueError(f"provider must be one of {PROVIDERS}, not {provider!r}")
@@ -61,6 +64,8 @@ class Stack:
         self.provider = provider
         self.overrides = dict(overrides or {})
         self.monitor_interval = monitor_interval
+        # Cloud Scheduler calls the series dispatcher every 5 minutes; locally every minute.
+        self.series_interval = series_interval
         self.with_functions = functions
         self.with_api = api
         self.project, self.bucket, self.tasks_location = project, bucket, tasks_location
@@ -69,7 +74,8 @@ class Stack:
         taken = set(given.values())
         extra = (FAKE_VERTEX,) if provider == "google-fake" else ()
         self.ports = {name: given.get(name) or free_port(taken)
-                      for name in (*EMULATOR_NAMES, *FUNCTION_NAMES, API, *extra)}
+                      for name in (*EMULATOR_NAMES, *AUTH_AUX_PORTS, *FUNCTION_NAMES, API,
+                                   *extra)}
         self.log_dir = self.root / ".devstack" / "logs"
         # Signs the doorbells and the monitor's calls; the functions verify them (decision 0012).
         self.oidc_keys = LocalKeys.at(self.root / ".devstack" / "oidc")
@@ -77,6 +83,7 @@ class Stack:
         self.startup_seconds: dict[str, float] = {}
         self._processes: dict[str, ManagedProcess] = {}
         self._scheduler: MonitorScheduler | None = None
+        self._series_scheduler: MonitorScheduler | None = None
         self._lock = threading.RLock()
         self._cleanup = CleanupHooks(self.stop)
 
@@ -86,6 +93,7 @@ class Stack:
             "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{self.ports['firestore']}",
             "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{self.ports['storage']}",
             "CLOUD_TASKS_EMULATOR_HOST": f"127.0.0.1:{self.ports['tasks']}",
+            "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{self.ports['auth']}",
             "PIPELINE_BUCKET": self.bucket,
             "TASKS_LOCATION": self.tasks_location,
             "PYTHONUNBUFFERED": "1",
@@ -96,6 +104,8 @@ class Stack:
         }
         values.update({var: self.url(name) for name, var in URL_VARIABLES.items()})
         values["CREATOR_API_URL"] = self.api_url
+        # The one origin of the dashboard and the API (decision 0015): locally, the API's own.
+        values["APP_ORIGIN"] = self.api_url
         if self.provider == "google-fake":
             values.update({
                 "PIPELINE_PROVIDER": "google",
@@ -194,6 +204,12 @@ class Stack:
                     self.url("monitor"), self.monitor_interval, self.log_dir / "scheduler.log",
                     authorization=lambda: f"Bearer {self.caller_token('monitor')}")
                 self._scheduler.start()
+            if self._series_scheduler is None and self.series_interval > 0:
+                self._series_scheduler = MonitorScheduler(
+                    self.url("series_dispatcher"), self.series_interval,
+                    self.log_dir / "series-scheduler.log", name="series_dispatcher",
+                    authorization=lambda: f"Bearer {self.caller_token('series_dispatcher')}")
+                self._series_scheduler.start()
 
     def start_api(self) -> None:
         """Start the creator API (uvicorn) beside the emulators, unless it is running."""
@@ -273,7 +289,8 @@ class Stack:
                 self.root / ".devstack" / "pids")
             proc.start()
         for name, launch in launches.items():
-            remaining = self.startup_timeout - (time.monotonic() - launched)
+            allowed = max(self.startup_timeout, launch.min_startup_seconds)
+            remaining = allowed - (time.monotonic() - launched)
             self._processes[name].wait_ready(launch.ready, max(remaining, 1.0))
             self.startup_seconds[name] = round(time.monotonic() - launched, 2)
             log.info("%s ready on 127.0.0.1:%s after %.1f s", name, self.ports[name],
@@ -290,3 +307,6 @@ class Stack:
         if self._scheduler is not None:
             self._scheduler.stop()
             self._scheduler = None
+        if self._series_scheduler is not None:
+            self._series_scheduler.stop()
+            self._series_scheduler = None

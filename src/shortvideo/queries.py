@@ -59,6 +59,26 @@ QUERIES: tuple[Query, ...] = (
         "video_status",
         (Filter("created_by", "=="), Filter("status", "in")),
     ),
-    # Bearer token lookup (only the SHA-256 is stored).
-    Query("creator_by_token_hash", "creators", (Filter("token_sha256", "=="),)),
+    # Scheduled series (decision 0018): the dispatcher's due schedules, a creator's schedules
+    # (and their count, read in the creating transaction), a schedule's latest slots.
+    Query(
+        "due_schedules",
+        "series_schedules",
+        (Filter("next_due_at", "<="),),
+        (Order("next_due_at", "ASCENDING"),),
+    ),
+    Query("schedules_of_creator", "series_schedules", (Filter("created_by", "=="),)),
+    Query(
+        "slots_of_schedule_newest_first",
+        "series_slots",
+        (Filter("schedule_id", "=="),),
+        (Order("slot_at", "DESCENDING"),),
+    ),
+    # Personal API token lookup (only the SHA-256 is stored); one per request.
+    Query("api_token_by_hash", "api_tokens", (Filter("sha256", "=="),)),
+    # GET /me/tokens, and account export/deletion over the registry's collections
+    # (shortvideo.accounts.registry): one equality filter on each owner field.
+    Query("api_tokens_of_creator", "api_tokens", (Filter("owner", "=="),)),
+    Query("jobs_of_creator", "video_status", (Filter("created_by", "=="),)),
+    Query("series_slots_of_creator", "series_slots", (Filter("created_by", "=="),)),
 )

@@ -5,15 +5,15 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shortvideo.errors import ConfigError
 from shortvideo.ports import (
     BlobStore,
-    CreatorStore,
     JobStore,
     Narrator,
     RateLimiter,
+    ScheduleStore,
     ScriptModel,
     TaskQueue,
     Transcriber,
@@ -21,6 +21,9 @@ from shortvideo.ports import (
     VideoModel,
 )
 from shortvideo.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from shortvideo.accounts.wiring import Accounts
 
 # Entry-point groups of provider plugins: {name: module with script_model, video_model,
 # narrator factories} and {engine name: transcriber factory}.
@@ -37,7 +40,9 @@ class Services:
     blobs: BlobStore
     tasks: TaskQueue
     limiter: RateLimiter
-    creators: CreatorStore
+    schedules: ScheduleStore
+    # Firebase Auth and users/api_tokens (decision 0015); the API builds them when not given.
+    accounts: Accounts | None = None
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -132,9 +137,9 @@ def build_services(settings: Settings) -> Services:
     from google.cloud import firestore, storage  # type: ignore[attr-defined]
 
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
-    from shortvideo.adapters.firestore_creators import FirestoreCreatorStore
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
+    from shortvideo.adapters.firestore_schedules import FirestoreScheduleStore
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
 
     db = firestore.Client(project=settings.project)
@@ -147,7 +152,7 @@ def build_services(settings: Settings) -> Services:
         limiter=FirestoreRateLimiter(db),
         blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
-        creators=FirestoreCreatorStore(db),
+        schedules=FirestoreScheduleStore(db),
     )
 
 

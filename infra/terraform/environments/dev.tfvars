@@ -46,6 +46,9 @@ settings = {
 
 # Left to the code's defaults on purpose (they are the tuned production values).
 settings_defaulted = [
+  "SESSION_LIFETIME_SECONDS",
+  "API_TOKENS_PER_HOUR",
+  "MAX_API_TOKENS_PER_CREATOR",
   "VEO_FALLBACK_AFTER_QUOTA_ERRORS",
   "QUOTA_BACKOFF_SECONDS",
   "LEASE_SECONDS",
@@ -61,6 +64,9 @@ settings_defaulted = [
   "CREATE_VIDEO_PER_MINUTE",
   "CREATE_VIDEO_PER_HOUR",
   "MAX_RUNNING_JOBS_PER_CREATOR",
+  "SERIES_MAX_SCHEDULES_PER_CREATOR",
+  "SERIES_CATCHUP_SECONDS",
+  "SERIES_THEME_MEMORY",
   # Decided by the live check of decision 0010 (route, tail window, how Vertex bills).
   "VEO_EXTENSION_ROUTE",
   "VEO_EXTENSION_INPUT_SECONDS",

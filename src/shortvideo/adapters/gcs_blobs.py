@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -48,6 +49,10 @@ class GcsBlobStore:
     def copy(self, source: str, destination: str) -> str:
         self._bucket.copy_blob(self._bucket.blob(source), self._bucket, destination)
         return self.uri(destination)
+
+    def delete(self, name: str) -> None:
+        with contextlib.suppress(gexc.NotFound):  # already gone: a repeated account deletion
+            self._bucket.blob(name).delete()
 
     def uri(self, name: str) -> str:
         return f"gs://{self.bucket}/{name}"

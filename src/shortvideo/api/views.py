@@ -20,6 +20,7 @@ SUMMARY_FIELDS = (
     "thumbnail_url",
     "duration",
     "error",
+    "series_id",
 )
 DETAIL_FIELDS = (
     "style",
@@ -55,6 +56,7 @@ def summary(doc: JobDoc) -> dict[str, Any]:
         "status": doc.get("status"),
         "created_at": iso(doc.get("created_at")),
         "updated_at": iso(doc.get("updated_at")),
+        "series_id": doc.get("series_id"),  # the schedule that made it (None: a person did)
     }
     if doc.get("status") == Status.COMPLETED.value:
         view["final_video_url"] = doc.get("final_video_url")
@@ -110,6 +112,7 @@ class Summary(BaseModel):
     status: Status
     created_at: str | None
     updated_at: str | None
+    series_id: str | None = None
     final_video_url: str | None = None
     thumbnail_url: str | None = None
     duration: float | None = None

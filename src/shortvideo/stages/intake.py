@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,8 +18,9 @@ from shortvideo.errors import (
 )
 from shortvideo.logs import get_logger
 from shortvideo.models import JobDoc, VideoRequest, blocks_for_target
-from shortvideo.ports import BudgetCharge
+from shortvideo.ports import BudgetCharge, NewDocument
 from shortvideo.segments import planned_billed_seconds
+from shortvideo.stages.creator_limits import admit_new_video
 from shortvideo.stages.runner import utcnow
 from shortvideo.wiring import Services
 
@@ -45,8 +47,33 @@ def music_object(svc: Services, name: str) -> str:
     raise UnknownMusic(f"no music track named {name!r}", field="music")
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a job comes from when not from a person's POST /videos: a series and its slot."""
+
+    series_id: str
+    # The slot document, created with the job in one transaction (given the job document).
+    slot: Callable[[JobDoc], NewDocument]
+
+
+def create_creator_job(
+    svc: Services, creator_id: str, payload: dict[str, Any], origin: Origin | None = None
+) -> JobDoc:
+    """A creator's new job, as POST /videos and the series dispatcher both make it: the
+    creator's limits (and whatever intake takes) apply the same to both."""
+
+    def admit(_: VideoRequest) -> None:
+        admit_new_video(svc, creator_id)
+
+    return create_job(svc, {**payload, "created_by": creator_id}, admit, origin=origin)
+
+
 def create_job(
-    svc: Services, payload: Any, admit: Callable[[VideoRequest], None] | None = None
+    svc: Services,
+    payload: Any,
+    admit: Callable[[VideoRequest], None] | None = None,
+    *,
+    origin: Origin | None = None,
 ) -> JobDoc:
     """Validate, write the queued job (reserving its budget), ring the script agent.
 
@@ -54,7 +81,7 @@ def create_job(
     per-creator limits): an invalid request spends no rate-limit slot.
     """
     with metering.meter() as usage:  # job_created reports the Firestore reads and writes
-        return _create_job(svc, payload, usage, admit)
+        return _create_job(svc, payload, usage, admit, origin=origin)
 
 
 def _create_job(
@@ -62,6 +89,8 @@ def _create_job(
     payload: Any,
     usage: metering.Usage,
     admit: Callable[[VideoRequest], None] | None,
+    *,
+    origin: Origin | None = None,
 ) -> JobDoc:
     request = parse_request(payload)
     if request.character_id and svc.jobs.get_character(request.character_id) is None:
@@ -92,10 +121,13 @@ def _create_job(
         estimated_cost=estimate,
         now=utcnow(),
     )
+    doc["series_id"] = origin.series_id if origin else None  # the library shows the series
     now = doc["created_at"]
-    svc.jobs.create_job(
-        doc, BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd)
-    )
+    charge = BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd)
+    if origin is None:
+        svc.jobs.create_job(doc, charge)
+    else:  # the slot document in the job's own commit: one job per schedule and slot
+        svc.jobs.create_job(doc, charge, also_create=origin.slot(doc))
     log = get_logger(stage="intake", video_id=video_id)
     log.info(
         "job_created",
