@@ -60,6 +60,11 @@ CHAOS_OVERRIDES = {
     # slow but healthy operations were abandoned, then finished and were billed twice.
     "VIDEO_OPERATION_TIMEOUT_SECONDS": "600",
     "MONTHLY_BUDGET_USD": "1000000",
+    # All chaos jobs come from one creator, submitted within seconds: the per-creator abuse
+    # limits (5 a minute, 3 running) are not the subject here (0 = no limit).
+    "CREATE_VIDEO_PER_MINUTE": "0",
+    "CREATE_VIDEO_PER_HOUR": "0",
+    "MAX_RUNNING_JOBS_PER_CREATOR": "0",
 }
 MONITOR_INTERVAL = 2.0
 POLL_SECONDS = 2.0

@@ -47,6 +47,7 @@ class Design:
     max_attempts: int
     monitor_interval: float
     slack: float = DEFAULT_SLACK_SECONDS
+    stall: float = 3600.0  # STAGE_STALL_SECONDS: transient faults' bound (decision 0014)
 
     @classmethod
     def from_overrides(
@@ -62,6 +63,7 @@ class Design:
             max_attempts=int(overrides.get("MAX_ATTEMPTS", "3")),
             monitor_interval=monitor_interval,
             slack=slack,
+            stall=_seconds(overrides, "STAGE_STALL_SECONDS", "3600"),
         )
 
     @property
@@ -82,12 +84,14 @@ class Design:
         return max(known) + timedelta(seconds=self.allowance) if known else None
 
     def worst_case_seconds(self, blocks: int = MAX_BLOCKS) -> float:
-        """The longest one job may take by design: every attempt of every step used up."""
+        """The longest one job may take by design: at each step, transient faults for the whole
+        stall window, the wait that ends after it, then every counted attempt used up."""
         attempts = self.max_attempts
         backoffs = sum(self.retry_backoffs[: max(0, attempts - 1)])
-        stage = attempts * (self.lease + self.allowance) + backoffs
-        block = (attempts * (self.operation_timeout + self.allowance) + backoffs
-                 + sum(self.quota_backoffs))  # fmt: skip
+        window = self.stall + max(self.retry_backoffs, default=0) + self.allowance
+        stage = window + attempts * (self.lease + self.allowance) + backoffs
+        block = (window + self.operation_timeout
+                 + attempts * (self.operation_timeout + self.allowance) + backoffs)  # fmt: skip
         return 2 * stage + blocks * block
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -110,14 +111,18 @@ def render_assets(cache_dir: Path) -> dict[str, Path]:
     assets: dict[str, Path] = {}
     for name in MUSIC_NAMES:
         path = cache_dir / f"{name}.{MUSIC_EXTENSION}"
+        # Temporary names of this process's own: two stacks seeding one cache at once (an
+        # e2e test and a chaos run in one worktree) renamed each other's file away.
         if not path.exists():
-            render_music(name, path.with_suffix(".tmp." + MUSIC_EXTENSION))
-            path.with_suffix(".tmp." + MUSIC_EXTENSION).rename(path)
+            tmp = path.with_suffix(f".tmp{os.getpid()}.{MUSIC_EXTENSION}")
+            render_music(name, tmp)
+            tmp.replace(path)
         assets[f"music/{name}.{MUSIC_EXTENSION}"] = path
     card = cache_dir / f"{CHARACTER_ID}.png"
     if not card.exists():
-        render_character_png("Nova", cache_dir / "tmp-card.png")
-        (cache_dir / "tmp-card.png").rename(card)
+        tmp = cache_dir / f"tmp{os.getpid()}-card.png"
+        render_character_png("Nova", tmp)
+        tmp.replace(card)
     assets[CHARACTER_OBJECT] = card
     return assets
 

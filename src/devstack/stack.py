@@ -5,24 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from devstack import seed
+from devstack import launches, seed
 from devstack.cleanup import CleanupHooks
 from devstack.creators import StackCreator
 from devstack.emulators import (
     AUTH_AUX_PORTS,
     EMULATOR_NAMES,
     Launch,
-    coverage_env,
     emulator_launches,
-    http_ok,
     queue_path,
-    venv_bin,
     wipe_emulators,
 )
 from devstack.local_oidc import (
@@ -33,7 +29,7 @@ from devstack.local_oidc import (
     ensure_local_keys,
     sign_id_token,
 )
-from devstack.procs import ManagedProcess, StackError, free_port, reap_orphans, tcp_open
+from devstack.procs import ManagedProcess, StackError, free_port, reap_orphans
 from devstack.scheduler import MonitorScheduler, post_json
 
 log = logging.getLogger("devstack")
@@ -294,31 +290,15 @@ class Stack:
         return self.root / "functions" / name / "main.py"
 
     def _function_launch(self, name: str, extra_env: Mapping[str, str] | None) -> Launch:
-        argv = [str(venv_bin(self.root, ".venv", "functions-framework")), "--target", "handle",
-                "--source", str(self._source(name)),
-                "--host", "127.0.0.1", "--port", str(self.ports[name])]
-        env = {**os.environ, **coverage_env(self.root), **self.env(),
-               **caller_check_env(name, self.url(name)),
-               **(extra_env or {})}
-        port = self.ports[name]
-        return Launch(argv, env, lambda: tcp_open(port))
+        env = {**self.env(), **caller_check_env(name, self.url(name)), **(extra_env or {})}
+        return launches.function(self.root, self._source(name), self.ports[name], env)
 
     def _api_launch(self) -> Launch:
-        """uvicorn with the API's factory, one worker; requests are logged by the app, not here."""
-        argv = [str(venv_bin(self.root, ".venv", "python")), "-m", "uvicorn",
-                "--factory", "shortvideo.api.main:build", "--host", "127.0.0.1",
-                "--port", str(self.ports[API]), "--no-access-log", "--log-level", "warning",
-                "--no-server-header"]  # no banner, as in the documented Cloud Run command
-        env = {**os.environ, **coverage_env(self.root), **self.env()}
-        health = f"{self.api_url}/health"
-        return Launch(argv, env, lambda: http_ok(health))
+        return launches.api(self.root, self.ports[API], self.env(), self.api_url)
 
     def _fake_vertex_launch(self) -> Launch:
-        """python -m tests.fake_vertex.server from the repo root; it writes to the GCS emulator."""
-        argv = [str(venv_bin(self.root, ".venv", "python")), "-m", "tests.fake_vertex.server",
-                "--port", str(self.ports[FAKE_VERTEX])]
-        health = f"{self.fake_vertex_url}/_fake/health"
-        return Launch(argv, {**os.environ, **self.env()}, lambda: http_ok(health))
+        return launches.fake_vertex(self.root, self.ports[FAKE_VERTEX], self.env(),
+                                    self.fake_vertex_url)  # fmt: skip
 
     def _fake_stripe_launch(self) -> Launch:
         """python -m tests.fake_stripe.server, with the prices the API's settings name."""

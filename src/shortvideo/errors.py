@@ -9,6 +9,8 @@ class PipelineError(Exception):
     code = "internal"
     http_status = 500
     retryable = False
+    # Retryable without spending an attempt: the fault is the provider's, not ours (0014).
+    transient = False
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -76,6 +78,7 @@ class ProviderError(PipelineError):
 
     code = "provider_error"
     retryable = True
+    transient = True
 
 
 class ProviderUnanswered(ProviderError):

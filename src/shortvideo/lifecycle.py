@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shortvideo import settlement
+from shortvideo.attempt_budget import RetryPolicy, judge_failure, judge_throttle, restarted
 from shortvideo.models import (
     ASSEMBLE,
     EXTENSION_SECONDS,
@@ -161,14 +162,12 @@ def renew(stage: Stage, owner: str, now: datetime, lease_seconds: int) -> Mutati
 
 
 def made_progress(stage: Stage, owner: str, now: datetime, fields: dict[str, Any]) -> Mutation:
-    """Like `progress`, and the attempt budget starts afresh: the stage moved forward."""
+    """Like `progress`, and the attempt budgets start afresh: the stage moved forward."""
     record = progress(stage, owner, now, fields)
 
     def mutate(doc: JobDoc) -> dict[str, Any]:
         patch = record(doc) or {}
-        used = doc.get("attempts", {}).get(stage.name, 0)
-        base = {**doc.get("attempt_base", {}), stage.name: max(used - 1, 0)}
-        return {**patch, "attempt_base": base}
+        return {**patch, **restarted(doc, stage, now)}
 
     return mutate
 
@@ -236,28 +235,28 @@ def _failure(
     now: datetime,
     error: dict[str, Any],
     retryable: bool,
-    backoff: tuple[int, ...],
-    max_attempts: int,
+    policy: RetryPolicy,
+    transient: bool = False,
 ) -> dict[str, Any]:
     attempts = doc.get("attempts", {}).get(stage.name, 0)
-    # The budget counts attempts since the stage last made progress (a finished video block):
-    # a 12-block video may meet several transient faults, but never loops without progress.
-    in_a_row = attempts - doc.get("attempt_base", {}).get(stage.name, 0)
     error = {**error, "stage": stage.name, "attempt": attempts, "at": now}
     cleared = {"lease_owner": None, "lease_expires_at": None, "wake_at": None}
-    if retryable and in_a_row < max_attempts:
-        delay = backoff[min(max(in_a_row, 1), len(backoff)) - 1] if backoff else 60
-        return transition(
-            doc,
-            stage.ready,
-            now,
-            **cleared,
-            error=error,
-            next_retry_at=now + timedelta(seconds=delay),
-        )
     reason = error["message"]
     if retryable:
-        reason = f"{stage.name} failed {in_a_row} times in a row; last error: {reason}"
+        # Budgets count since the stage last made progress (a finished video block), so a
+        # 12-block video may meet many faults but never loops without progress (decision 0014).
+        verdict = judge_failure(doc, stage, now, policy, transient=transient)
+        if verdict.retry_in is not None:
+            return transition(
+                doc,
+                stage.ready,
+                now,
+                **cleared,
+                **verdict.fields,
+                error=error,
+                next_retry_at=now + timedelta(seconds=verdict.retry_in),
+            )
+        reason = f"{verdict.reason}; last error: {reason}"
     return transition(doc, Status.FAILED, now, **cleared, error={**error, "message": reason})
 
 
@@ -269,24 +268,40 @@ def fail(
     code: str,
     message: str,
     retryable: bool,
-    backoff: tuple[int, ...],
-    max_attempts: int,
+    policy: RetryPolicy,
+    transient: bool = False,
 ) -> Mutation:
+    """A failed attempt; `transient` ones (the provider's, not ours) spend no attempt."""
+
     def mutate(doc: JobDoc) -> dict[str, Any]:
         _require_owner(doc, stage, owner)
         error = {"code": code, "message": message}
-        return _failure(doc, stage, now, error, retryable, backoff, max_attempts)
+        return _failure(doc, stage, now, error, retryable, policy, transient)
 
     return mutate
 
 
 def throttle(
-    stage: Stage, owner: str, now: datetime, *, delay_seconds: float, reason: str
+    stage: Stage,
+    owner: str,
+    now: datetime,
+    *,
+    delay_seconds: float,
+    reason: str,
+    stall_seconds: float,
+    code: str = "throttled",
 ) -> Mutation:
-    """Back to `ready` until `delay_seconds` from now, keeping the attempt budget intact."""
+    """Back to `ready` until `delay_seconds` from now, keeping the attempt budget intact;
+    `failed` once the stage has made no progress for `stall_seconds` (decision 0014)."""
 
     def mutate(doc: JobDoc) -> dict[str, Any]:
         _require_owner(doc, stage, owner)
+        stuck = judge_throttle(doc, stage, now, stall_seconds)
+        if stuck is not None:
+            error = {"code": code, "message": f"{stuck}; last: {reason}", "stage": stage.name,
+                     "attempt": doc.get("attempts", {}).get(stage.name, 0), "at": now}  # fmt: skip
+            cleared = {"lease_owner": None, "lease_expires_at": None, "wake_at": None}
+            return transition(doc, Status.FAILED, now, **cleared, error=error)
         counts = dict(doc.get("throttles", {}))
         counts[stage.name] = counts.get(stage.name, 0) + 1
         return transition(
@@ -306,10 +321,9 @@ def throttle(
     return mutate
 
 
-def recover_expired(
-    now: datetime, backoff: tuple[int, ...], max_attempts: int, grace_seconds: int
-) -> Mutation:
-    """Monitor: a stage whose lease ran out stopped responding; count it as a failed attempt.
+def recover_expired(now: datetime, policy: RetryPolicy, grace_seconds: int) -> Mutation:
+    """Monitor: a stage whose lease ran out stopped responding (its function died): a transient
+    failure, retried without spending an attempt, bounded by the stage's stall clock.
 
     A video stage that was only waiting for its poll doorbell did not crash: the doorbell was
     late or lost. It is made due again (the monitor rings it) without spending an attempt.
@@ -329,7 +343,7 @@ def recover_expired(
             }
         message = f"the {stage.name} stage stopped responding (lease expired)"
         error = {"code": "lease_expired", "message": message}
-        return _failure(doc, stage, now, error, True, backoff, max_attempts)
+        return _failure(doc, stage, now, error, True, policy, transient=True)
 
     return mutate
 

@@ -147,6 +147,9 @@ class Settings(BaseModel):
     lease_seconds: int = Field(90, alias="LEASE_SECONDS", ge=5)
     retry_backoff_seconds: tuple[int, ...] = Field((60, 180, 600), alias="RETRY_BACKOFF_SECONDS")
     max_attempts: int = Field(3, alias="MAX_ATTEMPTS", ge=1)
+    # Transient faults (provider errors, dead functions) and throttles spend no attempt; a
+    # stage that made no progress for this long through them fails (decision 0014).
+    stage_stall_seconds: float = Field(3600.0, alias="STAGE_STALL_SECONDS", gt=0)
     video_operation_timeout_seconds: float = Field(
         900.0, alias="VIDEO_OPERATION_TIMEOUT_SECONDS", gt=0
     )

@@ -19,7 +19,7 @@ from typing import Any
 
 from tests.fake_vertex.catalog import GEMINI_VOICES, IMAGE_SIZES, TTS_RATE, ApiError
 from tests.fake_vertex.media import pcm_24k, png, speak
-from tests.fake_vertex.script_answers import script_for
+from tests.fake_vertex.script_answers import rewrite_for, script_for
 
 EMPTY_ENDINGS = ("SAFETY", "PROHIBITED_CONTENT", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT",
                  "NO_IMAGE")  # fmt: skip
@@ -78,6 +78,8 @@ def generate_content(
             "text_before_image") else [image]  # fmt: skip
     else:
         text = behaviour.get("text")
+        if text is None:
+            text = rewrite_for(prompt)
         if text is None:
             text = json.dumps(script_for(prompt, behaviour.get("blocks")), ensure_ascii=False)
         if ending == "MAX_TOKENS":

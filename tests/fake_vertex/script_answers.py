@@ -84,3 +84,15 @@ def script_for(prompt: str, blocks: int | None = None) -> dict[str, Any]:
             "sound_effects": "soft ambient sounds",
         })  # fmt: skip
     return {"title": TITLES[language].format(theme=short_theme), "blocks": items}
+
+
+def rewrite_for(prompt: str) -> str | None:
+    """A rewritten scene when the prompt asks to rewrite one (a refused visual), else None.
+
+    Gemini answers such a request in plain text, not with a script: a safer take on the scene,
+    short (the request asks for at most 80 words).
+    """
+    scene = _field(prompt, "SCENE DESCRIPTION")
+    if scene is None or "rewrite" not in prompt.lower():
+        return None
+    return " ".join(f"A gentle, safe version of the scene: {scene}".split()[:80])

@@ -6,7 +6,7 @@ and a black guard square. Cells are 40x60 px, so H.264 at any sane quality keeps
 they are decoded from the pixels (ffmpeg rawvideo), never from metadata a pipeline might drop.
 An extension starts at the frame after its input's last one, so a continuous video reads
 0, 1, 2, ... across every join, and the background (a hue turning with absolute time, a bar
-sliding with it) has no jump there either.
+going to and fro with it) has no jump there either.
 """
 
 from __future__ import annotations
@@ -53,10 +53,15 @@ def picture_filter(start_frame: int, seconds: float, style: str, light: bool) ->
     frame = f"(n+{start_frame})"
     text = (f"%{{eif\\:floor({frame}/{FPS})\\:d}}."
             f"%{{eif\\:mod({frame}*1000/{FPS}\\,1000)\\:d\\:3}}")  # fmt: skip
+    # The bar is an overlay: overlay evaluates its x per frame, drawbox (FFmpeg 5) only once,
+    # which left the bar standing still and the picture's motion invisible. It goes to and fro
+    # (no wrap-around jump), so the only jump a video can show is a cut in it.
+    travel = WIDTH - 40
+    bar = f"color=c=white@0.45:s=40x{HEIGHT - 140}:r={FPS}:d={seconds},format=rgba"
     return (
-        f"{source},hue=H=2*PI*(t+{t0})/40,"
-        f"drawbox=x='mod((t+{t0})*90\\,{WIDTH})':y=140:w=40:h={HEIGHT - 140}"
-        ":color=white@0.45:t=fill,"
+        f"{bar}[bar];{source},hue=H=2*PI*(t+{t0})/40,format=yuv420p[bg];"
+        f"[bg][bar]overlay=x='abs(mod((t+{t0})*90\\,{2 * travel})-{travel})':y=140"
+        ":eval=frame:shortest=1,"
         f"{strip_filter(start_frame)},"
         f"drawtext=fontfile={font}:fontsize=120:fontcolor=white:borderw=4:bordercolor=black"
         f":x=(w-tw)/2:y=h*0.42:text='{text}',format=yuv420p"

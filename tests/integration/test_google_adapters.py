@@ -40,7 +40,7 @@ from shortvideo.media.ffmpeg import probe
 from shortvideo.models import Character, Language, Style
 from shortvideo.ports import OperationStatus, ScriptBrief, VideoStep
 from shortvideo.settings import Settings, settings_from
-from shortvideo.stages.video_stage import block_prompt
+from shortvideo.stages.video_submit import block_prompt
 from tests.fake_vertex.server import FakeVertex
 
 pytestmark = pytest.mark.integration

@@ -19,11 +19,11 @@ from shortvideo.adapters.google_models import (
     NanoBananaImageModel,
     VeoVideoModel,
 )
-from shortvideo.errors import ContentFiltered, ProviderRejected
+from shortvideo.errors import ContentFiltered, ProviderRejected, ScriptInvalid
 from shortvideo.models import Language, Style
 from shortvideo.ports import ScriptBrief, VideoStep
 from shortvideo.settings import Settings, settings_from
-from shortvideo.stages.video_stage import block_prompt
+from shortvideo.stages.video_submit import block_prompt
 from tests.fake_vertex.server import FakeVertex
 
 pytestmark = pytest.mark.integration
@@ -140,6 +140,24 @@ def test_gemini_rephrases_a_refused_visual(fake: FakeVertex) -> None:
     prompt = call["body"]["contents"][0]["parts"][0]["text"]
     assert block.visual in prompt and block.dialogue in prompt
     assert "content_filtered.child" in prompt and "children" in prompt and "French" in prompt
+
+
+def test_the_fake_answers_a_rewrite_request_with_a_scene_not_a_script(fake: FakeVertex) -> None:
+    """Unscripted, as in a chaos run: the fake's Gemini rewrites the scene in plain text."""
+    block = DemoScriptWriter().write_script(brief()).blocks[2]
+    writer = GeminiScriptWriter(settings(fake))
+    rephrased = writer.rephrase_visual(block, Language.EN, Style.ANIME, "content_filtered.child")
+    assert block.visual in rephrased and len(rephrased.split()) <= 80
+    assert not rephrased.lstrip().startswith("{")
+
+
+def test_an_unusable_rephrase_is_an_invalid_answer_not_a_transient_fault(fake: FakeVertex) -> None:
+    block = DemoScriptWriter().write_script(brief()).blocks[2]
+    fake.script([{"kind": "generateContent", "text": "word " * 400}])
+    writer = GeminiScriptWriter(settings(fake))
+    with pytest.raises(ScriptInvalid) as caught:
+        writer.rephrase_visual(block, Language.EN, Style.ANIME, "content_filtered.child")
+    assert caught.value.retryable and not caught.value.transient  # spends an attempt (0014)
 
 
 # -- locations ---------------------------------------------------------------------------------

@@ -160,9 +160,12 @@ def test_the_worst_case_follows_the_configured_clocks() -> None:
     slower = Design(**{**DESIGN.__dict__, "operation_timeout": 900}).worst_case_seconds(12)
     more = Design(**{**DESIGN.__dict__, "max_attempts": 4,
                      "retry_backoffs": (2, 4, 6, 8)}).worst_case_seconds(12)  # fmt: skip
-    assert slower - base == pytest.approx(12 * 3 * 300)
+    # One timed-out operation at the end of each block's stall window, then 3 counted attempts.
+    assert slower - base == pytest.approx(12 * (1 + 3) * 300)
     assert more > base
     assert base > 12 * 3 * 600  # three timed-out operations on every block fit in it
+    longer = Design(**{**DESIGN.__dict__, "stall": DESIGN.stall + 100}).worst_case_seconds(12)
+    assert longer - base == pytest.approx((2 + 12) * 100)  # the stall window bounds every step
 
 
 class FakeWatch:
@@ -228,3 +231,16 @@ def test_a_request_that_broke_a_vertex_rule_fails_the_run() -> None:
     assert verdict(summary) == []
     summary["rule_violations"] = found
     assert verdict(summary) == ["1 request(s) broke a Vertex rule (the fake's call log)"]
+
+
+def test_the_chaos_stack_admits_fifty_jobs_from_its_one_creator_at_once(tmp_path) -> None:
+    """`--jobs 50` comes from one creator within seconds: the abuse limits must not refuse it."""
+    from devstack.chaos import CHAOS_OVERRIDES
+    from shortvideo.stages.creator_limits import admit_new_video
+    from tests.fakes import memory_services
+
+    svc = memory_services(tmp_path, **CHAOS_OVERRIDES)
+    for _ in range(50):
+        admit_new_video(svc, "chaos-creator")
+        svc.jobs.jobs[f"v{len(svc.jobs.jobs)}"] = {"created_by": "chaos-creator",
+                                                    "status": "generating_video"}  # fmt: skip

@@ -121,3 +121,25 @@ def test_the_demo_writer_rephrases_by_category_and_keeps_the_scene():
     other = writer.rephrase_visual(block, Language.EN, Style.CINEMATIC, "content_filtered.hate")
     assert child.startswith(block.visual) and "adults only" in child
     assert other.startswith(block.visual) and other != child
+
+
+def test_a_rephrase_call_that_fails_is_retried_and_the_refused_prompt_never_resubmitted(svc):
+    from shortvideo.errors import ProviderError
+
+    video_id = start_job(svc, {4: ["operation"]})
+    model = svc.script_model
+    real, calls = model.rephrase_visual, []
+
+    def fails_once(*args):
+        calls.append(args[0].visual)
+        if len(calls) == 1:
+            raise ProviderError("Gemini: HTTP 503 UNAVAILABLE")
+        return real(*args)
+
+    model.rephrase_visual = fails_once
+    doc = run_video(svc, video_id)
+    assert doc["status"] == "video_generated", doc.get("error")
+    original, rephrased = submitted_visuals(svc, 4)  # the refused one, then its rephrase only
+    assert rephrased == f"safer: {original}" and calls == [original, original]
+    entry = doc["rephrases"]["4"]
+    assert entry["outcome"] == "passed" and entry["rephrased_prompt"] == rephrased

@@ -121,19 +121,26 @@ def test_monitor_recovers_a_crashed_stage_and_resumes_its_operation(svc):
     assert [s.block_index for s in model.submitted].count(0) == 1
 
 
-def test_monitor_fails_after_max_attempts_with_a_readable_reason(svc):
+def test_monitor_retries_dead_stages_until_the_stall_clock_and_then_fails_readably(svc):
     video_id = make_job(svc)["video_id"]
-    for _ in range(3):
-        svc.jobs.jobs[video_id]["status"] = "scripting"
-        svc.jobs.jobs[video_id]["lease_owner"] = "dead"
-        svc.jobs.jobs[video_id]["attempts"] = {
-            "script": svc.jobs.jobs[video_id]["attempts"].get("script", 0) + 1
-        }
-        svc.jobs.jobs[video_id]["lease_expires_at"] = utcnow() - timedelta(seconds=1)
-        summary = monitor_stage.run_monitor(svc)
+    jobs = svc.jobs.jobs
+
+    def die() -> dict:
+        job = jobs[video_id]
+        job.update(status="scripting", lease_owner="dead",
+                   lease_expires_at=utcnow() - timedelta(seconds=1))  # fmt: skip
+        job["attempts"] = {"script": job["attempts"].get("script", 0) + 1}
+        return monitor_stage.run_monitor(svc)
+
+    jobs[video_id]["stage_timings"] = {"script": {"started_at": utcnow()}}
+    for _ in range(5):  # killed five times in a row: no attempt spent, retried each time
+        summary = die()
+        assert summary["recovered"] and jobs[video_id]["status"] == "queued"
+    jobs[video_id]["stage_timings"]["script"]["started_at"] = utcnow() - timedelta(hours=1)
+    summary = die()
     doc = svc.jobs.get_job(video_id)
     assert doc["status"] == "failed"
-    assert summary["failed"][0]["reason"].startswith("script failed 3 times in a row")
+    assert summary["failed"][0]["reason"].startswith("script made no progress for 60 min")
     assert "stopped responding" in doc["error"]["message"]
 
 

@@ -183,7 +183,8 @@ class GeminiScriptWriter(GenaiAdapter):
         text = " ".join(_response_text(response, self.model, "the rephrase prompt").split())
         text = text.strip().strip('"').strip()
         if not text or len(text) > MAX_VISUAL_CHARS:
-            raise ProviderError(f"Gemini {self.model} rephrased the visual as {len(text)} chars")
+            # An answer, but not a usable one: counted like an invalid script, not transient.
+            raise ScriptInvalid(f"Gemini {self.model} rephrased the visual as {len(text)} chars")
         return text
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from shortvideo import lifecycle, metering
+from shortvideo.attempt_budget import RetryPolicy
 from shortvideo.logs import get_logger
 from shortvideo.models import STAGES, Status, stage_for_status
 from shortvideo.stages.runner import utcnow
@@ -22,7 +23,7 @@ def _recover(svc: Services, doc: dict[str, Any], now: datetime, summary: dict[st
         after = svc.jobs.mutate_job(
             doc["video_id"],
             lifecycle.recover_expired(
-                now, settings.retry_backoff_seconds, settings.max_attempts, settings.lease_seconds
+                now, RetryPolicy.from_settings(settings), settings.lease_seconds
             ),
         )
     except lifecycle.Skip:

@@ -4,7 +4,8 @@ A refused block (ContentFiltered: a usage-guidelines refusal, a safety filter) i
 it was: the script model rewrites that block's visual prompt more safely, keeping the scene's
 meaning, and the block is submitted once more with it. The job records both prompts in
 `rephrases` ({"<block>": {reason_code, original_prompt, rephrased_prompt, at, outcome}}, outcome
-"pending" until the block is made ("passed") or refused again ("refused")). A second refusal
+"rephrasing" until the script model has answered, then "pending" until the block is made
+("passed") or refused again ("refused")). A second refusal
 fails the job with error.code "content_filtered.<category>" (decision 0011).
 
 Every write goes through the StageContext; the failure is a typed error for the runner.
@@ -20,6 +21,7 @@ from shortvideo.ports import OperationStatus
 from shortvideo.stages.runner import StageContext, utcnow
 
 PENDING, PASSED, REFUSED = "pending", "passed", "refused"
+REPHRASING = "rephrasing"  # refused, the script model not yet (successfully) asked
 
 
 def _entries(doc: JobDoc) -> dict[str, dict[str, Any]]:
@@ -29,7 +31,7 @@ def _entries(doc: JobDoc) -> dict[str, dict[str, Any]]:
 def with_rephrased_visual(doc: JobDoc, script: Script, index: int) -> Script:
     """The script with block `index`'s visual replaced by its rephrase, if it has one."""
     entry = _entries(doc).get(str(index))
-    if not entry:
+    if not entry or not entry.get("rephrased_prompt"):
         return script
     blocks = list(script.blocks)
     blocks[index] = blocks[index].model_copy(update={"visual": entry["rephrased_prompt"]})
@@ -48,7 +50,7 @@ def on_refusal(ctx: StageContext, script: Script, index: int, refused: ContentFi
     already rephrased, record that and fail the job with the refusal's reason code."""
     entries = _entries(ctx.doc)
     key = str(index)
-    if key in entries:
+    if key in entries and entries[key].get("outcome") != REPHRASING:
         entries[key] = {**entries[key], "outcome": REFUSED, "refused_at": utcnow(),
                         "refused_reason_code": refused.code}  # fmt: skip
         ctx.progress(rephrases=entries)
@@ -58,15 +60,36 @@ def on_refusal(ctx: StageContext, script: Script, index: int, refused: ContentFi
             category=refused.category,
             support_codes=refused.support_codes,
         ) from refused
-    block = script.blocks[index]
-    entry: dict[str, Any] = {
-        "reason_code": refused.code,
-        "original_prompt": block.visual,
+    # Recorded before the script model is asked: if that call fails (a transient error, a
+    # killed process), the retry rephrases (resume) instead of submitting the refused prompt.
+    entries[key] = {
+        "reason_code": refused.code, "category": refused.category, "message": refused.message,
+        "support_codes": list(refused.support_codes), "original_prompt":
+        script.blocks[index].visual, "rephrased_prompt": None, "outcome": REPHRASING,
         "at": utcnow(),
-    }
+    }  # fmt: skip
+    ctx.progress(rephrases=entries)
+    _rephrase(ctx, script, index)
+
+
+def resume(ctx: StageContext, script: Script, index: int) -> None:
+    """Before block `index` is submitted: finish a rephrase a failed call left undone."""
+    entry = _entries(ctx.doc).get(str(index))
+    if entry and entry.get("outcome") == REPHRASING:
+        ctx.log.warning("video_block_rephrase_resumed", block=index)
+        _rephrase(ctx, script, index)
+
+
+def _rephrase(ctx: StageContext, script: Script, index: int) -> None:
+    entries = _entries(ctx.doc)
+    key = str(index)
+    entry = entries[key]
+    refused = ContentFiltered(str(entry.get("message") or "the video model refused the block"),
+                              category=str(entry.get("category") or "other"),
+                              support_codes=tuple(entry.get("support_codes") or ()))  # fmt: skip
     try:
         rephrased = ctx.svc.script_model.rephrase_visual(
-            block, Language(script.language), Style(script.style), refused.code
+            script.blocks[index], Language(script.language), Style(script.style), refused.code
         )
     except ContentFiltered as also:
         # The script model will not rewrite it either: the video model's reason is the one

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shortvideo import lifecycle, metering
+from shortvideo.attempt_budget import RetryPolicy
 from shortvideo.errors import PipelineError, QuotaExceeded, Throttled
 from shortvideo.logs import get_logger
 from shortvideo.models import JobDoc, Stage
@@ -181,17 +182,20 @@ def _claim_and_work(
     except (QuotaExceeded, Throttled) as exc:
         return _record_throttle(ctx, exc)
     except PipelineError as exc:
-        return _record_failure(ctx, exc.code, exc.message, exc.retryable)
+        return _record_failure(ctx, exc.code, exc.message, exc.retryable, exc.transient)
     except Exception as exc:
         # The job's error is shown to its creator: a stable code and a plain sentence. What went
         # wrong (type, message, trace) goes to the log only.
         log.exception("stage_crashed", error_type=type(exc).__name__)
-        return _record_failure(ctx, INTERNAL_ERROR_CODE, internal_error_message(stage), True)
+        return _record_failure(
+            ctx, INTERNAL_ERROR_CODE, internal_error_message(stage), True, transient=False
+        )
     return ctx.outcome
 
 
-def _record_failure(ctx: StageContext, code: str, message: str, retryable: bool) -> dict[str, Any]:
-    settings = ctx.svc.settings
+def _record_failure(
+    ctx: StageContext, code: str, message: str, retryable: bool, transient: bool
+) -> dict[str, Any]:
     try:
         doc = ctx.svc.jobs.mutate_job(
             ctx.video_id,
@@ -202,8 +206,8 @@ def _record_failure(ctx: StageContext, code: str, message: str, retryable: bool)
                 code=code,
                 message=message,
                 retryable=retryable,
-                backoff=settings.retry_backoff_seconds,
-                max_attempts=settings.max_attempts,
+                policy=RetryPolicy.from_settings(ctx.svc.settings),
+                transient=transient,
             ),
         )
     except lifecycle.Skip as skip:
@@ -231,11 +235,21 @@ def _record_throttle(ctx: StageContext, exc: QuotaExceeded | Throttled) -> dict[
         doc = ctx.svc.jobs.mutate_job(
             ctx.video_id,
             lifecycle.throttle(
-                ctx.stage, ctx.owner, utcnow(), delay_seconds=delay, reason=exc.message
+                ctx.stage,
+                ctx.owner,
+                utcnow(),
+                delay_seconds=delay,
+                reason=exc.message,
+                stall_seconds=ctx.svc.settings.stage_stall_seconds,
+                code=exc.code,
             ),
         )
     except lifecycle.Skip as skip:
         return {"outcome": "abandoned", "reason": skip.reason}
+    if doc["status"] == "failed":  # throttled for longer than the stall clock allows
+        reason = doc["error"]["message"]
+        ctx.log.warning("stage_failed", code=exc.code, message=reason)
+        return {"outcome": "failed", "error": {"code": exc.code, "message": reason}}
     count = doc["throttles"][ctx.stage.name]
     ctx.log.warning("stage_throttled", code=exc.code, message=exc.message, delay_seconds=delay)
     ctx.ring(ctx.stage.name, task_key=f"t{count}", delay_seconds=delay)

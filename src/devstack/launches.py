@@ -1,0 +1,35 @@
+"""What each process of the local stack runs: argv, environment and readiness check."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from devstack.emulators import Launch, coverage_env, http_ok, venv_bin
+from devstack.procs import tcp_open
+
+
+def function(root: Path, source: Path, port: int, env: Mapping[str, str]) -> Launch:
+    """functions-framework serving one function's `handle` on loopback."""
+    argv = [str(venv_bin(root, ".venv", "functions-framework")), "--target", "handle",
+            "--source", str(source), "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    return Launch(argv, {**os.environ, **coverage_env(root), **env}, lambda: tcp_open(port))
+
+
+def api(root: Path, port: int, env: Mapping[str, str], api_url: str) -> Launch:
+    """uvicorn with the API's factory, one worker; requests are logged by the app, not here."""
+    argv = [str(venv_bin(root, ".venv", "python")), "-m", "uvicorn",
+            "--factory", "shortvideo.api.main:build", "--host", "127.0.0.1",
+            "--port", str(port), "--no-access-log", "--log-level", "warning",
+            "--no-server-header"]  # no banner, as in the documented Cloud Run command
+    health = f"{api_url}/health"
+    return Launch(argv, {**os.environ, **coverage_env(root), **env}, lambda: http_ok(health))
+
+
+def fake_vertex(root: Path, port: int, env: Mapping[str, str], base_url: str) -> Launch:
+    """python -m tests.fake_vertex.server from the repo root; it writes to the GCS emulator."""
+    argv = [str(venv_bin(root, ".venv", "python")), "-m", "tests.fake_vertex.server",
+            "--port", str(port)]  # fmt: skip
+    health = f"{base_url}/_fake/health"
+    return Launch(argv, {**os.environ, **env}, lambda: http_ok(health))
