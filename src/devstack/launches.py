@@ -33,3 +33,21 @@ def fake_vertex(root: Path, port: int, env: Mapping[str, str], base_url: str) ->
             "--port", str(port)]  # fmt: skip
     health = f"{base_url}/_fake/health"
     return Launch(argv, {**os.environ, **env}, lambda: http_ok(health))
+
+
+def fake_stripe(root: Path, port: int, env: Mapping[str, str], *, base_url: str,
+                webhook_url: str, keys: tuple[str, str]) -> Launch:  # fmt: skip
+    """python -m tests.fake_stripe.server, with the prices the API's settings name (0017)."""
+    from shortvideo.billing.plans import offers
+    from shortvideo.settings import settings_from
+
+    settings = settings_from({**os.environ, **env})
+    prices = [f"{o.price_id}:{o.amount}:{o.currency}:"
+              + ("recurring" if o.recurring else "one_time")
+              for o in offers(settings)]  # fmt: skip
+    argv = [str(venv_bin(root, ".venv", "python")), "-m", "tests.fake_stripe.server",
+            "--port", str(port), "--api-key", keys[0],
+            "--webhook-secret", keys[1], "--webhook-url", webhook_url,
+            *[arg for price in prices for arg in ("--price", price)]]  # fmt: skip
+    health = f"{base_url}/health"
+    return Launch(argv, {**os.environ, **env}, lambda: http_ok(health))

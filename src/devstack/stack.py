@@ -301,21 +301,10 @@ class Stack:
                                     self.fake_vertex_url)  # fmt: skip
 
     def _fake_stripe_launch(self) -> Launch:
-        """python -m tests.fake_stripe.server, with the prices the API's settings name."""
-        from shortvideo.billing.plans import offers
-        from shortvideo.settings import settings_from
-
-        settings = settings_from({**os.environ, **self.env()})
-        prices = [f"{o.price_id}:{o.amount}:{o.currency}:"
-                  + ("recurring" if o.recurring else "one_time")
-                  for o in offers(settings)]  # fmt: skip
-        argv = [str(venv_bin(self.root, ".venv", "python")), "-m", "tests.fake_stripe.server",
-                "--port", str(self.ports[FAKE_STRIPE]), "--api-key", LOCAL_STRIPE_KEY,
-                "--webhook-secret", LOCAL_STRIPE_WEBHOOK_SECRET,
-                "--webhook-url", f"{self.api_url}/billing/webhook",
-                *[arg for price in prices for arg in ("--price", price)]]  # fmt: skip
-        health = f"{self.fake_stripe_url}/health"
-        return Launch(argv, {**os.environ, **self.env()}, lambda: http_ok(health))
+        return launches.fake_stripe(self.root, self.ports[FAKE_STRIPE], self.env(),
+                                    base_url=self.fake_stripe_url,
+                                    webhook_url=f"{self.api_url}/billing/webhook",
+                                    keys=(LOCAL_STRIPE_KEY, LOCAL_STRIPE_WEBHOOK_SECRET))
 
     def _launch_and_wait(self, launches: Mapping[str, Launch]) -> None:
         """Start all at once, then wait for each; seconds since launch go to startup_seconds."""

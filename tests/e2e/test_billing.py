@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 import stripe
 import uvicorn
+from shortvideo.creators import register_creator
 
 from devstack import Stack
 from shortvideo.api import create_app
 from shortvideo.billing.gateway import STRIPE_API_VERSION
-from shortvideo.creators import register_creator
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services, build_services
 from tests.fake_stripe.server import FakeStripeServer, serve

@@ -10,12 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from google.cloud import firestore
+from shortvideo.creators import register_creator
 
 from devstack import Stack
 from shortvideo import lifecycle
 from shortvideo.api import create_app
+from shortvideo.attempt_budget import RetryPolicy
 from shortvideo.billing import account
-from shortvideo.creators import register_creator
 from shortvideo.models import SCRIPT
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services, build_services
@@ -117,8 +118,9 @@ def test_a_failed_jobs_credit_comes_back_once_when_the_monitor_and_a_stage_both_
         svc.jobs.mutate_job(video_id, lifecycle.claim(SCRIPT, "stage", now, 1))
     later = now + timedelta(seconds=5)
     stage_fails = lifecycle.fail(SCRIPT, "stage", later, code="provider_error", message="boom",
-                                 retryable=True, backoff=(1,), max_attempts=1)  # fmt: skip
-    monitor_fails = lifecycle.recover_expired(later, (1,), 1, 15)
+                                 retryable=True, policy=RetryPolicy((1,), 1, 3600))  # fmt: skip
+    # no stall allowed: the monitor's expired-lease recovery ends the job too
+    monitor_fails = lifecycle.recover_expired(later, RetryPolicy((1,), 1, 0), 15)
 
     def end(args: tuple[str, object]) -> str:
         video_id, mutation = args

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from google.cloud import firestore
+from shortvideo.creators import register_creator
 
 from devstack import Stack
 from shortvideo.api import create_app
-from shortvideo.creators import register_creator
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services, build_services
 from tests.fake_stripe.server import signature_header

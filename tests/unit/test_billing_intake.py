@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shortvideo import lifecycle
+from shortvideo.attempt_budget import RetryPolicy
 from shortvideo.billing import account
 from shortvideo.billing.account import Payer
 from shortvideo.errors import PaymentRequired, TooManyRunningJobs
@@ -48,8 +49,8 @@ def fail(svc, video_id, code="provider_error", **cost):
     if cost:
         svc.jobs.mutate_job(video_id, lambda d: {"cost": {**d["cost"], **cost}})
     return svc.jobs.mutate_job(video_id, lifecycle.fail(
-        SCRIPT, "o", svc.clock(), code=code, message="x", retryable=False, backoff=(1,),
-        max_attempts=1))  # fmt: skip
+        SCRIPT, "o", svc.clock(), code=code, message="x", retryable=False,
+        policy=RetryPolicy((1,), 1, 3600)))  # fmt: skip
 
 
 def test_the_free_video_is_fast_and_shortest_then_402_says_what_to_buy(svc):
@@ -102,8 +103,8 @@ def test_a_failed_job_gives_its_credit_back_once(svc):
     assert svc.jobs.accounts["ada"]["credits"] == 1
     with pytest.raises(lifecycle.Skip):  # a late second writer finds the job ended
         svc.jobs.mutate_job(video_id, lifecycle.fail(
-            SCRIPT, "o", NOV, code="x", message="x", retryable=False, backoff=(1,),
-            max_attempts=1))  # fmt: skip
+            SCRIPT, "o", NOV, code="x", message="x", retryable=False,
+            policy=RetryPolicy((1,), 1, 3600)))  # fmt: skip
     with pytest.raises(lifecycle.IllegalTransition):
         lifecycle.transition(doc, Status.FAILED, NOV)
     assert svc.jobs.accounts["ada"]["credits"] == 1
