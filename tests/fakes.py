@@ -165,6 +165,18 @@ class DirBlobStore:
     def copy(self, source: str, destination: str) -> str:
         return self.upload_bytes(destination, self.download_bytes(source), "")
 
+    def size(self, name: str) -> int | None:
+        return self._path(name).stat().st_size if self._path(name).is_file() else None
+
+    def download_range(self, name: str, start: int, end: int) -> bytes:
+        return self.download_bytes(name)[start : end + 1]
+
+    def delete(self, name: str) -> bool:
+        if not self._path(name).exists():
+            return False
+        self._path(name).unlink()
+        return True
+
     def uri(self, name: str) -> str:
         return f"gs://{self.bucket}/{name}"
 
@@ -330,13 +342,20 @@ class FixedScriptModel:
 
 def memory_services(tmp_path: Path, **env: str) -> Services:
     settings = settings_from({"PIPELINE_WORKDIR": str(tmp_path / "work"), **env})
+    from shortvideo.studio.media import ApiSignedUrls
+    from tests.fakes_studio import MemoryCatalog, MemoryLibrary
+
+    jobs = MemoryJobStore()
     services = Services(
         settings=settings,
-        jobs=MemoryJobStore(),
+        jobs=jobs,
         blobs=DirBlobStore(tmp_path / "blobs"),
         tasks=RecordingTaskQueue(),
         limiter=WindowRateLimiter(),
         creators=MemoryCreatorStore(),
+        library=MemoryLibrary(jobs),
+        catalog=MemoryCatalog(),
+        media=ApiSignedUrls(settings.api_token_secret, settings.media_url_seconds),
     )
     services._lazy["editor"] = FakeEditor()
     return services

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Filter:
     field: str
-    op: str  # "==", "in", "<", ">=", ...
+    op: str  # "==", "in", "<", ">=", "array_contains", ...
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,29 @@ class Query:
         return len(self.fields) > 1
 
 
+def _library_queries() -> tuple[Query, ...]:
+    """GET /videos/my-videos: by date, views or duration (then date), each with or without a
+    status filter and a library key (studio.library: one array-contains for any mix of style,
+    language, character and favorite)."""
+    queries = []
+    for sort, orders in (
+        ("date", ("created_at",)),
+        ("views", ("views", "created_at")),
+        ("duration", ("duration", "created_at")),
+    ):
+        for with_status in (False, True):
+            for with_key in (False, True):
+                filters = [Filter("created_by", "==")]
+                if with_status:
+                    filters.append(Filter("status", "=="))
+                if with_key:
+                    filters.append(Filter("library_keys", "array_contains"))
+                name = f"library_by_{sort}" + "_status" * with_status + "_key" * with_key
+                order = tuple(Order(o, "DESCENDING") for o in orders)
+                queries.append(Query(name, "video_status", tuple(filters), order))
+    return tuple(queries)
+
+
 QUERIES: tuple[Query, ...] = (
     # The monitor's sweep over jobs that are not finished.
     Query("jobs_by_status", "video_status", (Filter("status", "in"),)),
@@ -61,4 +84,17 @@ QUERIES: tuple[Query, ...] = (
     ),
     # Bearer token lookup (only the SHA-256 is stored).
     Query("creator_by_token_hash", "creators", (Filter("token_sha256", "=="),)),
+    *_library_queries(),
+    # GET /characters: a creator's characters, newest first.
+    Query(
+        "characters_of_creator",
+        "characters",
+        (Filter("created_by", "=="),),
+        (Order("created_at", "DESCENDING"),),
+    ),
+    # GET /music: the catalogue's live tracks.
+    Query("music_tracks_live", "music_tracks", (Filter("retired", "=="),)),
+    # The monitor purges late objects of deleted videos until their tombstone expires.
+    Query("deleted_videos_to_purge", "deleted_videos", (Filter("purge_until", ">="),)),
+    Query("deleted_videos_expired", "deleted_videos", (Filter("purge_until", "<"),)),
 )

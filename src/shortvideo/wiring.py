@@ -21,6 +21,7 @@ from shortvideo.ports import (
     VideoModel,
 )
 from shortvideo.settings import Settings, get_settings
+from shortvideo.studio.ports import CatalogStore, LibraryStore, MediaUrls
 
 # Entry-point groups of provider plugins: {name: module with script_model, video_model,
 # narrator factories} and {engine name: transcriber factory}.
@@ -38,6 +39,9 @@ class Services:
     tasks: TaskQueue
     limiter: RateLimiter
     creators: CreatorStore
+    library: LibraryStore
+    catalog: CatalogStore
+    media: MediaUrls
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -128,12 +132,38 @@ def _video_model(settings: Settings, blobs: BlobStore) -> VideoModel:
     return model
 
 
+def media_urls(settings: Settings, storage_client: Any) -> MediaUrls:
+    """Signed media URLs: the bucket's V4 ones ("gcs"), or the API's own ("api", local)."""
+    if settings.media_url_mode == "api":
+        from shortvideo.studio.media import ApiSignedUrls
+
+        return ApiSignedUrls(settings.api_token_secret, settings.media_url_seconds)
+    from shortvideo.adapters.gcs_signed_urls import GcsSignedUrls
+
+    key = None
+    if settings.media_signing_key_file is not None:
+        from google.oauth2 import service_account
+
+        key = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
+            str(settings.media_signing_key_file)
+        )
+    return GcsSignedUrls(
+        storage_client,
+        settings.bucket,
+        settings.media_url_seconds,
+        key_credentials=key,
+        service_account_email=settings.media_signing_service_account,
+    )
+
+
 def build_services(settings: Settings) -> Services:
     from google.cloud import firestore, storage  # type: ignore[attr-defined]
 
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
+    from shortvideo.adapters.firestore_catalog import FirestoreCatalog
     from shortvideo.adapters.firestore_creators import FirestoreCreatorStore
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
+    from shortvideo.adapters.firestore_library import FirestoreLibrary
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
 
@@ -141,13 +171,17 @@ def build_services(settings: Settings) -> Services:
     local_signer = None
     if settings.oidc_signing_key_file is not None and settings.environment == "local":
         local_signer = _plugin(TOKEN_SIGNER_GROUP, "local")(settings)
+    storage_client = storage.Client(project=settings.project)
     return Services(
         settings=settings,
         jobs=FirestoreJobStore(db),
         limiter=FirestoreRateLimiter(db),
-        blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
+        blobs=GcsBlobStore(storage_client, settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
         creators=FirestoreCreatorStore(db),
+        library=FirestoreLibrary(db),
+        catalog=FirestoreCatalog(db),
+        media=media_urls(settings, storage_client),
     )
 
 

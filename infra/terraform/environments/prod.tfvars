@@ -42,6 +42,7 @@ settings = {
   WHISPER_ENGINE                = "faster-whisper"
   WHISPER_COMPUTE_TYPE          = "int8"
   X264_PRESET                   = "fast"
+  MEDIA_URL_MODE                = "gcs"
 }
 
 # Left to the code's defaults on purpose (they are the tuned production values).
@@ -60,6 +61,11 @@ settings_defaulted = [
   "CREATE_VIDEO_PER_MINUTE",
   "CREATE_VIDEO_PER_HOUR",
   "MAX_RUNNING_JOBS_PER_CREATOR",
+  "CREATE_CHARACTER_PER_MINUTE",
+  "CREATE_CHARACTER_PER_HOUR",
+  # Signed media URLs: 15 minutes; signed through IAM signBlob as the service's own account.
+  "MEDIA_URL_SECONDS",
+  "MEDIA_SIGNING_SERVICE_ACCOUNT",
   # Decided by the live check of decision 0010 (route, tail window, how Vertex bills).
   "VEO_EXTENSION_ROUTE",
   "VEO_EXTENSION_INPUT_SECONDS",

@@ -49,6 +49,24 @@ class GcsBlobStore:
         self._bucket.copy_blob(self._bucket.blob(source), self._bucket, destination)
         return self.uri(destination)
 
+    def delete(self, name: str) -> bool:
+        try:
+            self._bucket.blob(name).delete()
+        except gexc.NotFound:
+            return False
+        return True
+
+    def size(self, name: str) -> int | None:
+        blob = self._bucket.get_blob(name)
+        return None if blob is None else int(blob.size or 0)
+
+    def download_range(self, name: str, start: int, end: int) -> bytes:
+        try:
+            data: bytes = self._bucket.blob(name).download_as_bytes(start=start, end=end)
+        except gexc.NotFound as exc:
+            raise MediaError(f"object {name} not found in {self.bucket}") from exc
+        return data
+
     def uri(self, name: str) -> str:
         return f"gs://{self.bucket}/{name}"
 

@@ -8,8 +8,10 @@ from fastapi.responses import JSONResponse
 from shortvideo.api.auth import TokenAuthenticator, bearer_dependency
 from shortvideo.api.edge import install_edge
 from shortvideo.api.errors import install_error_handlers
+from shortvideo.api.media import media_router
 from shortvideo.api.openapi import install_openapi
 from shortvideo.api.videos import videos_router
+from shortvideo.studio.media import ApiSignedUrls
 from shortvideo.wiring import Services
 
 
@@ -31,7 +33,10 @@ def create_app(services: Services, authenticator: TokenAuthenticator | None = No
     auth = authenticator or TokenAuthenticator(
         services.creators, services.settings.api_token_secret
     )
-    app.include_router(videos_router(services, bearer_dependency(auth)))
+    current_creator = bearer_dependency(auth)
+    app.include_router(videos_router(services, current_creator))
+    if isinstance(services.media, ApiSignedUrls):  # "api" mode: the API serves its own URLs
+        app.include_router(media_router(services, services.media))
 
     @app.get("/health", include_in_schema=False)
     def health() -> JSONResponse:

@@ -20,6 +20,7 @@ from shortvideo.models import JobDoc, VideoRequest, blocks_for_target
 from shortvideo.ports import BudgetCharge
 from shortvideo.segments import planned_billed_seconds
 from shortvideo.stages.runner import utcnow
+from shortvideo.studio import library
 from shortvideo.wiring import Services
 
 MUSIC_PREFIX = "music/"
@@ -46,15 +47,19 @@ def music_object(svc: Services, name: str) -> str:
 
 
 def create_job(
-    svc: Services, payload: Any, admit: Callable[[VideoRequest], None] | None = None
+    svc: Services,
+    payload: Any,
+    admit: Callable[[VideoRequest], None] | None = None,
+    video_id: str | None = None,
 ) -> JobDoc:
     """Validate, write the queued job (reserving its budget), ring the script agent.
 
     `admit` runs once the request is valid and before anything is written (the API's
-    per-creator limits): an invalid request spends no rate-limit slot.
+    per-creator limits): an invalid request spends no rate-limit slot. `video_id` is given
+    when an Idempotency-Key reserved it (a second create() of one id fails).
     """
     with metering.meter() as usage:  # job_created reports the Firestore reads and writes
-        return _create_job(svc, payload, usage, admit)
+        return _create_job(svc, payload, usage, admit, video_id)
 
 
 def _create_job(
@@ -62,6 +67,7 @@ def _create_job(
     payload: Any,
     usage: metering.Usage,
     admit: Callable[[VideoRequest], None] | None,
+    video_id: str | None,
 ) -> JobDoc:
     request = parse_request(payload)
     if request.character_id and svc.jobs.get_character(request.character_id) is None:
@@ -82,7 +88,7 @@ def _create_job(
         )
     if admit is not None:
         admit(request)
-    video_id = uuid.uuid4().hex
+    video_id = video_id or uuid.uuid4().hex
     doc = lifecycle.new_job(
         video_id,
         request,
@@ -92,6 +98,7 @@ def _create_job(
         estimated_cost=estimate,
         now=utcnow(),
     )
+    doc.update(library.initial_fields(doc))
     now = doc["created_at"]
     svc.jobs.create_job(
         doc, BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd)
