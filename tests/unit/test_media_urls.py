@@ -45,7 +45,7 @@ def signer(key: rsa.RSAPrivateKey, clock: list[float]) -> GcsSignedUrls:
             "private_key_id": "k1",
             "token_uri": "https://oauth2.googleapis.com/token",
             "project_id": "demo-shortvideo",
-        }  # fmt: skip
+        }
     )
     client = storage.Client(project="demo-shortvideo", credentials=AnonymousCredentials())
     return GcsSignedUrls(
@@ -70,7 +70,7 @@ def verify_v4(url: str, public_key: rsa.RSAPublicKey) -> dict[str, str]:
             "",
             params["X-Goog-SignedHeaders"],
             "UNSIGNED-PAYLOAD",
-        ]  # fmt: skip
+        ]
     )
     scope = params["X-Goog-Credential"].split("/", 1)[1]
     to_sign = "\n".join(
@@ -79,7 +79,7 @@ def verify_v4(url: str, public_key: rsa.RSAPublicKey) -> dict[str, str]:
             params["X-Goog-Date"],
             scope,
             hashlib.sha256(canonical.encode()).hexdigest(),
-        ]  # fmt: skip
+        ]
     )
     public_key.verify(signature, to_sign.encode(), padding.PKCS1v15(), hashes.SHA256())
     return params
@@ -145,7 +145,7 @@ def test_api_links_expire_and_name_one_object() -> None:
         ("bytes=8-100", 10, (8, 9)),
         ("items=0-1", 10, None),
         ("bytes=0-1,4-5", 10, None),
-    ],  # fmt: skip
+    ],
 )
 def test_ranges(header: str | None, size: int, expected: tuple[int, int] | None) -> None:
     got = parse_range(header, size)
