@@ -77,6 +77,9 @@ class MemoryCatalog:
         mine.sort(key=lambda c: c["created_at"], reverse=True)
         return copy.deepcopy(mine[:limit])
 
+    def list_shared_characters(self) -> list[dict[str, Any]]:
+        return [copy.deepcopy(c) for c in self.characters.values() if c.get("shared")]
+
     def delete_character(self, character_id: str) -> None:
         self.characters.pop(character_id, None)
 

@@ -33,13 +33,16 @@ _UPBEAT_CHORDS = [  # C  G  Am  F, twice, one second each
 ] * 2
 
 
-def character_document(bucket: str) -> dict[str, str]:
+def character_document(bucket: str) -> dict[str, object]:
     return {
         "character_id": CHARACTER_ID,
         "name": "Nova",
         "description": "a curious silver-haired explorer in a teal jacket",
         "reference_image_uri": f"gs://{bucket}/{CHARACTER_OBJECT}",
+        "image_object": CHARACTER_OBJECT,
         "created_by": "local-demo",
+        "shared": True,  # the catalogue's: every creator may use it, none may delete it
+        "style": "cinematic",
     }
 
 

@@ -92,6 +92,8 @@ QUERIES: tuple[Query, ...] = (
         (Filter("created_by", "=="),),
         (Order("created_at", "DESCENDING"),),
     ),
+    # GET /characters: the catalogue's shared characters.
+    Query("shared_characters", "characters", (Filter("shared", "=="),)),
     # GET /music: the catalogue's live tracks.
     Query("music_tracks_live", "music_tracks", (Filter("retired", "=="),)),
     # The monitor purges late objects of deleted videos until their tombstone expires.

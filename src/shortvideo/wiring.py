@@ -21,7 +21,7 @@ from shortvideo.ports import (
     VideoModel,
 )
 from shortvideo.settings import Settings, get_settings
-from shortvideo.studio.ports import CatalogStore, LibraryStore, MediaUrls
+from shortvideo.studio.ports import CatalogStore, ImageModel, LibraryStore, MediaUrls
 
 # Entry-point groups of provider plugins: {name: module with script_model, video_model,
 # narrator factories} and {engine name: transcriber factory}.
@@ -56,6 +56,13 @@ class Services:
         if "video" not in self._lazy:
             self._lazy["video"] = _video_model(self.settings, self.blobs)
         model: VideoModel = self._lazy["video"]
+        return model
+
+    @property
+    def image_model(self) -> ImageModel:
+        if "image" not in self._lazy:
+            self._lazy["image"] = _image_model(self.settings)
+        model: ImageModel = self._lazy["image"]
         return model
 
     @property
@@ -101,6 +108,15 @@ def _script_model(settings: Settings) -> ScriptModel:
 
         return GeminiScriptWriter(settings)
     model: ScriptModel = _plugin(PROVIDER_GROUP, settings.model_provider).script_model(settings)
+    return model
+
+
+def _image_model(settings: Settings) -> ImageModel:
+    if settings.model_provider == "google":
+        from shortvideo.adapters.google_image import NanoBananaImageModel
+
+        return NanoBananaImageModel(settings)
+    model: ImageModel = _plugin(PROVIDER_GROUP, settings.model_provider).image_model(settings)
     return model
 
 

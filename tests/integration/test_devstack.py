@@ -190,7 +190,8 @@ def test_seed_music_and_character(clean_emulators: Stack, tmp_path: Path) -> Non
         "character_id": "nova", "name": "Nova",
         "description": "a curious silver-haired explorer in a teal jacket",
         "reference_image_uri": "gs://shortvideo-local/characters/nova.png",
-        "created_by": "local-demo",
+        "image_object": "characters/nova.png", "created_by": "local-demo", "shared": True,
+        "style": "cinematic",
     }
     png = bucket.blob("characters/nova.png").download_as_bytes()
     assert png.startswith(b"\x89PNG")

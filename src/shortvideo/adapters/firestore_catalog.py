@@ -43,6 +43,13 @@ class FirestoreCatalog:
             counts["reads"] += max(1, len(docs))
         return docs
 
+    def list_shared_characters(self) -> list[dict[str, Any]]:
+        query = self._client.collection(CHARACTERS).where(filter=FieldFilter("shared", "==", True))
+        with metering.firestore_call() as counts:
+            docs = [snap.to_dict() or {} for snap in query.limit(100).stream()]
+            counts["reads"] += max(1, len(docs))
+        return docs
+
     def delete_character(self, character_id: str) -> None:
         with metering.firestore_call() as counts:
             self._client.collection(CHARACTERS).document(character_id).delete()

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from shortvideo.api.auth import TokenAuthenticator, bearer_dependency
+from shortvideo.api.characters import characters_router
 from shortvideo.api.edge import install_edge
 from shortvideo.api.errors import install_error_handlers
 from shortvideo.api.media import media_router
@@ -35,6 +36,7 @@ def create_app(services: Services, authenticator: TokenAuthenticator | None = No
     )
     current_creator = bearer_dependency(auth)
     app.include_router(videos_router(services, current_creator))
+    app.include_router(characters_router(services, current_creator))
     if isinstance(services.media, ApiSignedUrls):  # "api" mode: the API serves its own URLs
         app.include_router(media_router(services, services.media))
 

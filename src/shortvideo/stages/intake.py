@@ -12,7 +12,6 @@ from shortvideo import lifecycle, metering
 from shortvideo.errors import (
     CostCeilingExceeded,
     InvalidRequest,
-    UnknownCharacter,
     UnknownMusic,
 )
 from shortvideo.logs import get_logger
@@ -20,7 +19,7 @@ from shortvideo.models import JobDoc, VideoRequest, blocks_for_target
 from shortvideo.ports import BudgetCharge
 from shortvideo.segments import planned_billed_seconds
 from shortvideo.stages.runner import utcnow
-from shortvideo.studio import library
+from shortvideo.studio import characters, library
 from shortvideo.wiring import Services
 
 MUSIC_PREFIX = "music/"
@@ -70,8 +69,9 @@ def _create_job(
     video_id: str | None,
 ) -> JobDoc:
     request = parse_request(payload)
-    if request.character_id and svc.jobs.get_character(request.character_id) is None:
-        raise UnknownCharacter(f"no character {request.character_id!r}", field="character_id")
+    character = None
+    if request.character_id:  # the creator's own, or a shared one of the catalogue
+        character = characters.get_character(svc, request.character_id, request.created_by)
     if request.music:
         music_object(svc, request.music)
     block_count = blocks_for_target(request.target_seconds)
@@ -99,6 +99,8 @@ def _create_job(
         now=utcnow(),
     )
     doc.update(library.initial_fields(doc))
+    if character is not None:
+        doc["character"] = characters.job_character(svc, character, video_id)
     now = doc["created_at"]
     svc.jobs.create_job(
         doc, BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from shortvideo.models import JobDoc
+from shortvideo.models import JobDoc, Style
 from shortvideo.studio.library import LibraryQuery
 
 
@@ -39,6 +39,10 @@ class CatalogStore(Protocol):
     def add_character(self, doc: dict[str, Any]) -> None: ...
     def get_character_doc(self, character_id: str) -> dict[str, Any] | None: ...
     def list_characters(self, created_by: str, limit: int) -> list[dict[str, Any]]: ...
+    def list_shared_characters(self) -> list[dict[str, Any]]:
+        """The catalogue's characters that every creator may use."""
+        ...
+
     def delete_character(self, character_id: str) -> None: ...
     def put_music_track(self, doc: dict[str, Any]) -> None: ...
     def get_music_track(self, track_id: str) -> dict[str, Any] | None: ...
@@ -50,4 +54,15 @@ class CatalogStore(Protocol):
 class MediaUrls(Protocol):
     def signed_url(self, object_name: str) -> str:
         """A short-lived URL that lets its holder GET the object (and only that)."""
+        ...
+
+
+class ImageModel(Protocol):
+    """Makes a character's reference image (Gemini image on Google, a drawn card offline)."""
+
+    provider: str
+    model: str
+
+    def make_character_image(self, name: str, description: str, style: Style) -> bytes:
+        """A PNG of the character, 9:16."""
         ...
