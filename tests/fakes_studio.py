@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +58,12 @@ class MemoryLibrary:
 
     def update_idempotency_key(self, key_id: str, fields: dict[str, Any]) -> None:
         self.keys[key_id].update(copy.deepcopy(fields))
+
+    def watch_job(
+        self, video_id: str, on_change: Callable[[JobDoc | None], None]
+    ) -> Callable[[], None]:
+        on_change(copy.deepcopy(self._jobs.jobs.get(video_id)))  # only the current state
+        return lambda: None
 
 
 class MemoryCatalog:

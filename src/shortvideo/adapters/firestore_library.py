@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -90,3 +90,15 @@ class FirestoreLibrary:
         with metering.firestore_call() as counts:
             self._client.collection(IDEMPOTENCY_KEYS).document(key_id).update(fields)
             counts["writes"] += 1
+
+    def watch_job(
+        self, video_id: str, on_change: Callable[[JobDoc | None], None]
+    ) -> Callable[[], None]:
+        """A Firestore listener: the first snapshot comes at once, then one per change."""
+
+        def changed(snapshots: list[Any], _changes: Any, _read_time: Any) -> None:
+            for snapshot in snapshots:
+                on_change(snapshot.to_dict() if snapshot.exists else None)
+
+        watch = self._client.collection(JOBS).document(video_id).on_snapshot(changed)
+        return watch.unsubscribe  # type: ignore[no-any-return]

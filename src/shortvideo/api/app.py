@@ -11,6 +11,7 @@ from shortvideo.api.edge import install_edge
 from shortvideo.api.errors import install_error_handlers
 from shortvideo.api.media import media_router
 from shortvideo.api.openapi import install_openapi
+from shortvideo.api.progress import progress_router
 from shortvideo.api.videos import videos_router
 from shortvideo.studio.media import ApiSignedUrls
 from shortvideo.wiring import Services
@@ -37,6 +38,7 @@ def create_app(services: Services, authenticator: TokenAuthenticator | None = No
     current_creator = bearer_dependency(auth)
     app.include_router(videos_router(services, current_creator))
     app.include_router(characters_router(services, current_creator))
+    app.include_router(progress_router(services, current_creator))
     if isinstance(services.media, ApiSignedUrls):  # "api" mode: the API serves its own URLs
         app.include_router(media_router(services, services.media))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -33,6 +33,13 @@ class LibraryStore(Protocol):
         ...
 
     def update_idempotency_key(self, key_id: str, fields: dict[str, Any]) -> None: ...
+
+    def watch_job(
+        self, video_id: str, on_change: Callable[[JobDoc | None], None]
+    ) -> Callable[[], None]:
+        """Call `on_change` with the job (None once deleted) now and after every change, from
+        another thread, until the returned function is called."""
+        ...
 
 
 class CatalogStore(Protocol):
