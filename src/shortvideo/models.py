@@ -169,6 +169,10 @@ class Creator(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     created_at: datetime
+    # As the accounts issue defines them (the lead reconciles at merge): "admin" in roles may
+    # manage the music catalogue.
+    email_verified: bool = True
+    roles: frozenset[str] = frozenset()
 
 
 class Character(BaseModel):

@@ -68,7 +68,9 @@ def test_every_error_status_is_documented_with_the_error_body(document):
                 statuses.add(status)
                 schema = response["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/ErrorBody"}, status
-    assert statuses == {"400", "401", "402", "404", "405", "409", "413", "422", "429"} | {"500"}
+    assert statuses == {"400", "401", "402", "403", "404", "405", "409", "413", "422", "429"} | {
+        "500"
+    }
     body = document["components"]["schemas"]["ErrorBody"]
     detail = _resolve(document, body["properties"]["error"]["$ref"])
     assert set(detail["required"]) == {"code", "message", "field"}

@@ -10,6 +10,7 @@ from shortvideo.api.characters import characters_router
 from shortvideo.api.edge import install_edge
 from shortvideo.api.errors import install_error_handlers
 from shortvideo.api.media import media_router
+from shortvideo.api.music import admin_dependency, music_router
 from shortvideo.api.openapi import install_openapi
 from shortvideo.api.progress import progress_router
 from shortvideo.api.videos import videos_router
@@ -39,6 +40,7 @@ def create_app(services: Services, authenticator: TokenAuthenticator | None = No
     app.include_router(videos_router(services, current_creator))
     app.include_router(characters_router(services, current_creator))
     app.include_router(progress_router(services, current_creator))
+    app.include_router(music_router(services, current_creator, admin_dependency(current_creator)))
     if isinstance(services.media, ApiSignedUrls):  # "api" mode: the API serves its own URLs
         app.include_router(media_router(services, services.media))
 

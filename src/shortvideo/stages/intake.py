@@ -37,8 +37,17 @@ def parse_request(payload: Any) -> VideoRequest:
         raise InvalidRequest(f"{field}: {first['msg']}", field=field) from exc
 
 
-def music_object(svc: Services, name: str) -> str:
-    """The music/ object for a track name; names are validated, never raw paths."""
+def music_object(svc: Services, name: str, *, live_only: bool = False) -> str:
+    """The music/ object for a track name; names are validated, never raw paths.
+
+    A catalogued track (music_tracks) names its object; a retired one is refused for new jobs
+    (`live_only`) but still found for a job that chose it before.
+    """
+    track = svc.catalog.get_music_track(name)
+    if track is not None and track.get("object"):
+        if live_only and track.get("retired"):
+            raise UnknownMusic(f"the music track {name!r} was retired", field="music")
+        return str(track["object"])
     for ext in MUSIC_EXTENSIONS:
         if svc.blobs.exists(f"{MUSIC_PREFIX}{name}{ext}"):
             return f"{MUSIC_PREFIX}{name}{ext}"
@@ -73,7 +82,7 @@ def _create_job(
     if request.character_id:  # the creator's own, or a shared one of the catalogue
         character = characters.get_character(svc, request.character_id, request.created_by)
     if request.music:
-        music_object(svc, request.music)
+        music_object(svc, request.music, live_only=True)
     block_count = blocks_for_target(request.target_seconds)
     video_model = svc.video_model
     settings = svc.settings
