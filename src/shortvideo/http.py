@@ -12,6 +12,7 @@ import flask
 from shortvideo.errors import BodyTooLarge, InvalidRequest, MethodNotAllowed, PipelineError
 from shortvideo.logs import get_logger
 from shortvideo.oidc import authorize_call
+from shortvideo.server_banner import drop_gunicorn_server_header
 from shortvideo.settings import get_settings
 
 MAX_BODY_BYTES = 64 * 1024
@@ -19,6 +20,8 @@ MAX_BODY_BYTES = 64 * 1024
 # it (the C decoder itself raises RecursionError near 1000 levels, which must not become a 500).
 MAX_JSON_DEPTH = 32
 _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+
+drop_gunicorn_server_header()  # every function imports this edge before gunicorn serves
 
 Dispatch = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 

@@ -1,6 +1,8 @@
 """The running stack's function processes check their callers (OIDC_VERIFY=true each)."""
 
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -49,3 +51,17 @@ def test_the_running_monitor_answers_its_scheduler_only(local_stack: Stack) -> N
     refused = post_json(url, {}, headers=bearer(as_tasks))
     assert refused[0] == 403 and "checked" not in refused[1]
     assert post_json(url, {})[0] == 401
+
+
+def test_the_running_functions_send_no_server_banner(local_stack: Stack) -> None:
+    for name in ("script_agent", "video_agent", "assembler", "monitor"):
+        request = urllib.request.Request(local_stack.url(name), data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            urllib.request.urlopen(request, timeout=30)
+        except urllib.error.HTTPError as refused:  # unsigned: 401, with every header
+            assert refused.code == 401, name
+            assert refused.headers.get("Server") is None, (name, refused.headers.get("Server"))
+            assert refused.headers.get("X-Content-Type-Options") == "nosniff", name
+        else:
+            raise AssertionError(f"{name} answered an unsigned call")
