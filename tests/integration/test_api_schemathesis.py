@@ -50,6 +50,18 @@ def test_the_api_holds_to_its_own_openapi_document(clean_emulators: Stack) -> No
         "GET /videos/my-videos",
         "GET /videos/{video_id}",
         "POST /videos/{video_id}/cancel",
+        "DELETE /videos/{video_id}",
+        "POST /videos/{video_id}/favorite",
+        "DELETE /videos/{video_id}/favorite",
+        "POST /videos/{video_id}/view",
+        "GET /videos/{video_id}/events",
+        "POST /characters",
+        "GET /characters",
+        "GET /characters/{character_id}",
+        "DELETE /characters/{character_id}",
+        "GET /music",
+        "POST /admin/music",
+        "DELETE /admin/music/{track_id}",
     }
     calls: dict[str, int] = {}
     for operation in operations:
