@@ -16,7 +16,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TF_DIR="$ROOT/infra/terraform"
 STAGE_DIR="$ROOT/build/stage"
 OUT_DIR="$ROOT/build/deploy"
-SERVICES=(api script-agent video-agent assembler monitor)
+SERVICES=(api script-agent video-agent assembler monitor series-dispatcher)
 
 die() { printf 'deploy: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'deploy: %s\n' "$*" >&2; }

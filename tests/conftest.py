@@ -22,6 +22,8 @@ LOCAL_STACK_OVERRIDES = {
     "X264_PRESET": "ultrafast",
 }
 LOCAL_STACK_MONITOR_INTERVAL = 2.0
+# Cloud Scheduler calls the series dispatcher every 5 minutes; the tests' stack every 5 s.
+LOCAL_STACK_SERIES_INTERVAL = 5.0
 
 
 def _export(stack: Stack, environ: pytest.MonkeyPatch) -> None:
@@ -50,7 +52,8 @@ def _session_environ() -> Iterator[pytest.MonkeyPatch]:
 @pytest.fixture(scope="session")
 def _session_stack(_session_environ: pytest.MonkeyPatch) -> Iterator[Stack]:
     """The only stack of the session; the functions join it when local_stack is first used."""
-    stack = Stack(REPO_ROOT, functions=False, monitor_interval=LOCAL_STACK_MONITOR_INTERVAL)
+    stack = Stack(REPO_ROOT, functions=False, monitor_interval=LOCAL_STACK_MONITOR_INTERVAL,
+                  series_interval=LOCAL_STACK_SERIES_INTERVAL)
     stack.start()
     try:
         _export(stack, _session_environ)

@@ -13,12 +13,15 @@ from typing import Any
 
 from shortvideo.errors import (
     BUDGET_REFUSAL,
+    AlreadyExists,
     BudgetExceeded,
     ContentFiltered,
     CreatorExists,
     MediaError,
     QuotaExceeded,
+    ScheduleLimitReached,
     UnknownJob,
+    UnknownSchedule,
 )
 from shortvideo.media.splice import Span
 from shortvideo.models import (
@@ -31,7 +34,15 @@ from shortvideo.models import (
     Status,
     Style,
 )
-from shortvideo.ports import BudgetCharge, Mutation, OperationStatus, ScriptBrief, VideoStep
+from shortvideo.ports import (
+    BudgetCharge,
+    Mutation,
+    NewDocument,
+    OperationStatus,
+    ScriptBrief,
+    VideoStep,
+)
+from shortvideo.series.spec import SLOTS
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services
 
@@ -43,15 +54,27 @@ class MemoryJobStore:
         self.cache: dict[str, dict[str, Any]] = {}
         self.writes = 0
         self.budgets: dict[str, float] = {}
+        # Other documents created with a job (series slots), by collection then id.
+        self.documents: dict[str, dict[str, dict[str, Any]]] = {}
 
-    def create_job(self, doc: JobDoc, charge: BudgetCharge | None = None) -> None:
+    def create_job(
+        self,
+        doc: JobDoc,
+        charge: BudgetCharge | None = None,
+        also_create: NewDocument | None = None,
+    ) -> None:
         assert doc["video_id"] not in self.jobs
+        others = self.documents.setdefault(also_create.collection, {}) if also_create else {}
+        if also_create is not None and also_create.document_id in others:
+            raise AlreadyExists(f"{also_create.document_id} exists", field=also_create.collection)
         if charge is not None:
             reserved = self.budgets.get(charge.month, 0.0)
             if charge.budget_usd and reserved + charge.amount_usd > charge.budget_usd:
                 raise BudgetExceeded(BUDGET_REFUSAL, field="budget")
             self.budgets[charge.month] = reserved + charge.amount_usd
         self.jobs[doc["video_id"]] = copy.deepcopy(doc)
+        if also_create is not None:
+            others[also_create.document_id] = copy.deepcopy(also_create.data)
 
     def get_job(self, video_id: str) -> JobDoc | None:
         return copy.deepcopy(self.jobs.get(video_id))
@@ -97,6 +120,58 @@ class MemoryJobStore:
 
     def put_cached_script(self, key: str, entry: dict[str, Any]) -> None:
         self.cache[key] = entry
+
+
+class MemoryScheduleStore:
+    """Schedules in memory; slots live in the job store's documents, as on Firestore."""
+
+    def __init__(self, jobs: MemoryJobStore) -> None:
+        self.schedules: dict[str, dict[str, Any]] = {}
+        self.slots = jobs.documents.setdefault(SLOTS, {})
+
+    def add_schedule(self, doc: dict[str, Any], max_per_creator: int) -> None:
+        mine = [s for s in self.schedules.values() if s["created_by"] == doc["created_by"]]
+        if len(mine) >= max_per_creator:
+            raise ScheduleLimitReached("too many schedules", field="schedules")
+        self.schedules[doc["schedule_id"]] = copy.deepcopy(doc)
+
+    def get_schedule(self, schedule_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.schedules.get(schedule_id))
+
+    def list_schedules_by_creator(self, created_by: str) -> list[dict[str, Any]]:
+        mine = [s for s in self.schedules.values() if s["created_by"] == created_by]
+        return copy.deepcopy(sorted(mine, key=lambda s: s["created_at"]))
+
+    def update_schedule(self, schedule_id: str, mutation: Any) -> dict[str, Any]:
+        if schedule_id not in self.schedules:
+            raise UnknownSchedule(f"no schedule {schedule_id}", field="schedule_id")
+        doc = copy.deepcopy(self.schedules[schedule_id])
+        patch = mutation(doc)
+        if patch:
+            doc.update(copy.deepcopy(patch))
+            self.schedules[schedule_id] = doc
+        return copy.deepcopy(doc)
+
+    def delete_schedule(self, schedule_id: str) -> bool:
+        return self.schedules.pop(schedule_id, None) is not None
+
+    def list_due_schedules(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        due = [s for s in self.schedules.values()
+               if s.get("next_due_at") is not None and s["next_due_at"] <= now]  # fmt: skip
+        return copy.deepcopy(sorted(due, key=lambda s: s["next_due_at"])[:limit])
+
+    def get_slot(self, slot_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.slots.get(slot_id))
+
+    def add_slot(self, doc: dict[str, Any]) -> bool:
+        if doc["slot_id"] in self.slots:
+            return False
+        self.slots[doc["slot_id"]] = copy.deepcopy(doc)
+        return True
+
+    def list_slots(self, schedule_id: str, limit: int) -> list[dict[str, Any]]:
+        mine = [s for s in self.slots.values() if s["schedule_id"] == schedule_id]
+        return copy.deepcopy(sorted(mine, key=lambda s: s["slot_at"], reverse=True)[:limit])
 
 
 class MemoryCreatorStore:
@@ -325,11 +400,16 @@ class FixedScriptModel:
         self.calls = 0
         self.rephrased: list[tuple[int, str]] = []
         self.refuse_rephrase = False
+        self.proposals: list[tuple[str, list[str]]] = []
 
     def write_script(self, brief: ScriptBrief) -> Script:
         self.calls += 1
         result: Script = self.script_for(brief)
         return result
+
+    def propose_theme(self, prompt: str, language: Language, avoid: Sequence[str]) -> str:
+        self.proposals.append((prompt, list(avoid)))
+        return f"{prompt} #{len(self.proposals)}"
 
     def rephrase_visual(
         self, block: Block, language: Language, style: Style, reason_code: str
@@ -356,6 +436,7 @@ def memory_services(tmp_path: Path, **env: str) -> Services:
         library=MemoryLibrary(jobs),
         catalog=MemoryCatalog(),
         media=ApiSignedUrls(settings.api_token_secret, settings.media_url_seconds),
+        schedules=MemoryScheduleStore(jobs),
     )
     services._lazy["editor"] = FakeEditor()
     return services

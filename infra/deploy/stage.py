@@ -56,6 +56,12 @@ SERVICES: tuple[Service, ...] = (
         function="assembler",
     ),
     Service("monitor", "function.Dockerfile", "requirements.lock", function="monitor"),
+    Service(
+        "series-dispatcher",
+        "function.Dockerfile",
+        "requirements.lock",
+        function="series_dispatcher",
+    ),
 )
 
 # Which pyproject extras each lock holds (deploy.sh lock generates them).

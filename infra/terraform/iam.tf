@@ -1,9 +1,10 @@
 # Least privilege per service account. Project-level roles only where no narrower resource
 # exists (Firestore, Vertex AI); everything else is granted on the resource.
 locals {
-  firestore_users = ["api", "script-agent", "video-agent", "assembler", "monitor"]
-  vertex_users    = ["script-agent", "video-agent", "assembler"]
-  media_users     = ["api", "script-agent", "video-agent", "assembler"]
+  firestore_users = ["api", "script-agent", "video-agent", "assembler", "monitor", "series-dispatcher"]
+  # The dispatcher asks Gemini for a series' next theme; it reads music/ to check a track exists.
+  vertex_users = ["script-agent", "video-agent", "assembler", "series-dispatcher"]
+  media_users  = ["api", "script-agent", "video-agent", "assembler", "series-dispatcher"]
 }
 
 resource "google_project_iam_member" "firestore" {

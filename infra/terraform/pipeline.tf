@@ -11,7 +11,7 @@ locals {
       max_attempts              = 5
       min_backoff_seconds       = 10
       max_backoff_seconds       = 300
-      creators                  = [local.sa["api"], local.sa["monitor"]]
+      creators                  = [local.sa["api"], local.sa["monitor"], local.sa["series-dispatcher"]]
     }
     # Each doorbell is at most one Veo request (submit or poll): bounded by the Veo quota.
     video = {
@@ -44,15 +44,14 @@ locals {
       target                   = "monitor"
       attempt_deadline_seconds = 300
     }
-    # No series dispatcher service exists yet: the job is made once a service key is set.
     series-dispatcher = {
-      description              = "Creates the jobs of scheduled series that are due."
+      description              = "Creates the jobs of scheduled series that are due (decision 0018)."
       schedule                 = "*/5 * * * *"
-      target                   = var.series_dispatcher_service
+      target                   = "series-dispatcher"
       attempt_deadline_seconds = 300
     }
   }
-  scheduler_jobs = { for name, job in local.scheduler_job_definitions : name => job if job.target != "" }
+  scheduler_jobs = local.scheduler_job_definitions
 }
 
 module "tasks" {

@@ -1,8 +1,9 @@
-# The five Cloud Run services: the creator API and the four pipeline functions, each a
+# The Cloud Run services: the creator API, the four pipeline functions and the series
+# dispatcher, each a
 # functions-framework or uvicorn container built from its staged folder (deploy.sh).
 locals {
   # Static, so that identities and URLs never depend on what the services depend on.
-  service_names = ["api", "script-agent", "video-agent", "assembler", "monitor"]
+  service_names = ["api", "script-agent", "video-agent", "assembler", "monitor", "series-dispatcher"]
 
   run_host = "${data.google_project.current.number}.${var.region}.run.app"
   # run.app URLs are deterministic, so a service can know its own URL (the video agent rings
@@ -62,6 +63,19 @@ locals {
     }
     monitor = {
       source        = "functions/monitor"
+      cpu           = "1"
+      memory        = "512Mi"
+      concurrency   = 1
+      timeout       = 300
+      min_instances = 0
+      max_instances = 1
+      cpu_always    = false
+      ingress       = "INGRESS_TRAFFIC_ALL"
+      invokers      = ["serviceAccount:${module.scheduler.caller_service_account_email}"]
+    }
+    # Creates the due jobs of scheduled series through the same intake as POST /videos.
+    series-dispatcher = {
+      source        = "functions/series_dispatcher"
       cpu           = "1"
       memory        = "512Mi"
       concurrency   = 1

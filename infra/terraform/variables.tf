@@ -98,12 +98,6 @@ variable "api_min_instances" {
   description = "API instances kept warm (0 in dev; cold starts are visible on the service dashboard)."
 }
 
-variable "series_dispatcher_service" {
-  type        = string
-  description = "Service key that dispatches due scheduled series (empty: no such service yet, no job)."
-  default     = ""
-}
-
 variable "api_p95_threshold_ms" {
   type        = number
   description = "API p95 latency alert threshold."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from shortvideo.models import Block, Language, Script, Style
 from shortvideo.ports import ScriptBrief
 
@@ -120,8 +122,33 @@ _SAFER = {
 }
 
 
+# Offline stand-in for Gemini's theme proposals: one angle on the series' subject after another.
+_ANGLES: dict[Language, list[str]] = {
+    Language.EN: ["The secret history of {p}", "A day in the life of {p}", "Myths about {p}",
+                  "The science behind {p}", "The future of {p}", "Tiny details of {p}",
+                  "Records and extremes of {p}", "How {p} changed the world"],
+    Language.FR: ["L'histoire secrète de {p}", "Une journée avec {p}", "Les mythes sur {p}",
+                  "La science de {p}", "L'avenir de {p}", "Les petits détails de {p}",
+                  "Les records de {p}", "Comment {p} a changé le monde"],
+    Language.ES: ["La historia secreta de {p}", "Un día con {p}", "Los mitos sobre {p}",
+                  "La ciencia de {p}", "El futuro de {p}", "Los pequeños detalles de {p}",
+                  "Los récords de {p}", "Cómo {p} cambió el mundo"],
+}  # fmt: skip
+
+
 class DemoScriptWriter:
     provider = PROVIDER
+
+    def propose_theme(self, prompt: str, language: Language, avoid: Sequence[str]) -> str:
+        """The first angle on the prompt's subject that is none of `avoid` (deterministic)."""
+        subject = _subject(prompt)
+        seen = {a.casefold() for a in avoid}
+        for round_ in range(1, len(seen) + 2):
+            for angle in _ANGLES[language]:
+                theme = angle.format(p=subject) + (f" ({round_})" if round_ > 1 else "")
+                if theme.casefold() not in seen:
+                    return theme
+        raise AssertionError("unreachable: more candidates than themes to avoid")
 
     def rephrase_visual(
         self, block: Block, language: Language, style: Style, reason_code: str

@@ -32,9 +32,11 @@ from google.auth import crypt, jwt
 
 GOOGLE_ISSUER = "https://accounts.google.com"
 LIFETIME_SECONDS = 3600  # Google's ID tokens live one hour
-# The identities of the local stack: Cloud Tasks rings the stages, Cloud Scheduler the monitor.
+# The identities of the local stack: Cloud Tasks rings the stages, Cloud Scheduler the monitor
+# and the series dispatcher.
 TASKS_SERVICE_ACCOUNT = "tasks-invoker@local-stack.iam.gserviceaccount.com"
 SCHEDULER_SERVICE_ACCOUNT = "scheduler-invoker@local-stack.iam.gserviceaccount.com"
+SCHEDULED_FUNCTIONS = ("monitor", "series_dispatcher")
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,9 @@ class LocalKeys:
 
 
 def caller_of(function_name: str) -> str:
-    """Cloud Scheduler calls the monitor; Cloud Tasks rings the stages."""
-    return SCHEDULER_SERVICE_ACCOUNT if function_name == "monitor" else TASKS_SERVICE_ACCOUNT
+    """Cloud Scheduler calls the monitor and the series dispatcher; Cloud Tasks the stages."""
+    scheduled = function_name in SCHEDULED_FUNCTIONS
+    return SCHEDULER_SERVICE_ACCOUNT if scheduled else TASKS_SERVICE_ACCOUNT
 
 
 def caller_check_env(function_name: str, url: str) -> dict[str, str]:

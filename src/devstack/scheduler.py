@@ -1,4 +1,5 @@
-"""Stands in for Cloud Scheduler: POSTs {} to the monitor function every few seconds."""
+"""Stands in for Cloud Scheduler: POSTs {} to a function (the monitor, the series dispatcher)
+every few seconds."""
 
 from __future__ import annotations
 
@@ -37,15 +38,16 @@ class MonitorScheduler:
 
     def __init__(
         self, url: str, interval: float, log_path: Path,
-        authorization: Callable[[], str] | None = None,
+        authorization: Callable[[], str] | None = None, name: str = "monitor",
     ) -> None:
+        self.name = name
         self.url = url
         self.authorization = authorization
         self.interval = interval
         self.log_path = log_path
         self.ticks = 0
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="monitor-scheduler", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"{name}-scheduler", daemon=True)
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,14 +68,14 @@ class MonitorScheduler:
             headers = {"Authorization": self.authorization()} if self.authorization else None
             status, text = post_json(self.url, {}, headers=headers)
         except OSError as exc:
-            line = f"monitor unreachable: {exc}"
+            line = f"{self.name} unreachable: {exc}"
             log.warning(line)
         else:
             try:
                 reply = json.dumps(json.loads(text), sort_keys=True)
             except ValueError:
                 reply = text.strip()[:500]
-            line = f"monitor {status}: {reply}"
+            line = f"{self.name} {status}: {reply}"
             if 200 <= status < 300:
                 log.info(line)
             else:

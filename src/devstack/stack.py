@@ -1,4 +1,4 @@
-"""The local stack: Firestore, GCS and Cloud Tasks emulators, the four functions, the API."""
+"""The local stack: Firestore, GCS and Cloud Tasks emulators, the functions, the API."""
 
 from __future__ import annotations
 
@@ -36,9 +36,10 @@ from devstack.scheduler import MonitorScheduler, post_json
 
 log = logging.getLogger("devstack")
 
-FUNCTION_NAMES = ("script_agent", "video_agent", "assembler", "monitor")
+FUNCTION_NAMES = ("script_agent", "video_agent", "assembler", "monitor", "series_dispatcher")
 URL_VARIABLES = {"script_agent": "SCRIPT_AGENT_URL", "video_agent": "VIDEO_AGENT_URL",
-                 "assembler": "ASSEMBLER_URL", "monitor": "MONITOR_URL"}
+                 "assembler": "ASSEMBLER_URL", "monitor": "MONITOR_URL",
+                 "series_dispatcher": "SERIES_DISPATCHER_URL"}
 # "demo": offline demo models. "google-fake": the Google adapters (real google-genai SDK) against
 # tests/fake_vertex, a fake of the Vertex AI REST API started as one more process.
 PROVIDERS = ("demo", "google-fake")
@@ -57,7 +58,7 @@ class Stack:
         project: str = "demo-shortvideo", bucket: str = "shortvideo-local",
         tasks_location: str = "us-central1", ports: Mapping[str, int] | None = None,
         startup_timeout: float = 90.0, tasks_max_retries: int = 5, provider: str = "demo",
-        api: bool = False,
+        api: bool = False, series_interval: float = 60.0,
     ) -> None:
         if provider not in PROVIDERS:
             raise ValueError(f"provider must be one of {PROVIDERS}, not {provider!r}")
@@ -65,6 +66,8 @@ class Stack:
         self.provider = provider
         self.overrides = dict(overrides or {})
         self.monitor_interval = monitor_interval
+        # Cloud Scheduler calls the series dispatcher every 5 minutes; locally every minute.
+        self.series_interval = series_interval
         self.with_functions = functions
         self.with_api = api
         self.project, self.bucket, self.tasks_location = project, bucket, tasks_location
@@ -81,6 +84,7 @@ class Stack:
         self.startup_seconds: dict[str, float] = {}
         self._processes: dict[str, ManagedProcess] = {}
         self._scheduler: MonitorScheduler | None = None
+        self._series_scheduler: MonitorScheduler | None = None
         self._lock = threading.RLock()
         self._cleanup = CleanupHooks(self.stop)
 
@@ -198,6 +202,12 @@ class Stack:
                     self.url("monitor"), self.monitor_interval, self.log_dir / "scheduler.log",
                     authorization=lambda: f"Bearer {self.caller_token('monitor')}")
                 self._scheduler.start()
+            if self._series_scheduler is None and self.series_interval > 0:
+                self._series_scheduler = MonitorScheduler(
+                    self.url("series_dispatcher"), self.series_interval,
+                    self.log_dir / "series-scheduler.log", name="series_dispatcher",
+                    authorization=lambda: f"Bearer {self.caller_token('series_dispatcher')}")
+                self._series_scheduler.start()
 
     def start_api(self) -> None:
         """Start the creator API (uvicorn) beside the emulators, unless it is running."""
@@ -310,3 +320,6 @@ class Stack:
         if self._scheduler is not None:
             self._scheduler.stop()
             self._scheduler = None
+        if self._series_scheduler is not None:
+            self._series_scheduler.stop()
+            self._series_scheduler = None

@@ -193,3 +193,22 @@ class NotCancellable(PipelineError):
 
     code = "not_cancellable"
     http_status = 409
+
+
+class AlreadyExists(PipelineError):
+    """A document that must be new exists already (e.g. a series slot made by another run)."""
+
+    code = "already_exists"
+    http_status = 409
+
+
+class UnknownSchedule(PipelineError):
+    code = "unknown_schedule"
+    http_status = 404
+
+
+class ScheduleLimitReached(PipelineError):
+    """The creator already has as many scheduled series as allowed."""
+
+    code = "schedule_limit_reached"
+    http_status = 409

@@ -24,9 +24,27 @@ class BudgetCharge:
     budget_usd: float
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """A document written with a job, atomically, that must not exist yet (a series slot)."""
+
+    collection: str
+    document_id: str
+    data: dict[str, Any]
+
+
 class JobStore(Protocol):
-    def create_job(self, doc: JobDoc, charge: BudgetCharge | None = None) -> None:
-        """Create the job (and reserve `charge`) in one transaction; BudgetExceeded if over."""
+    def create_job(
+        self,
+        doc: JobDoc,
+        charge: BudgetCharge | None = None,
+        also_create: NewDocument | None = None,
+    ) -> None:
+        """Create the job (and reserve `charge`) in one transaction; BudgetExceeded if over.
+
+        With `also_create`, that document is created in the same transaction; AlreadyExists (and
+        nothing written, nothing reserved) when it exists already.
+        """
         ...
 
     def get_job(self, video_id: str) -> JobDoc | None: ...
@@ -53,6 +71,36 @@ class JobStore(Protocol):
     def get_character(self, character_id: str) -> Character | None: ...
     def get_cached_script(self, key: str) -> dict[str, Any] | None: ...
     def put_cached_script(self, key: str, entry: dict[str, Any]) -> None: ...
+
+
+class ScheduleStore(Protocol):
+    """A creator's scheduled series (series_schedules) and their slots (series_slots)."""
+
+    def add_schedule(self, doc: dict[str, Any], max_per_creator: int) -> None:
+        """Store a new schedule; ScheduleLimitReached when its creator has `max_per_creator`."""
+        ...
+
+    def get_schedule(self, schedule_id: str) -> dict[str, Any] | None: ...
+    def list_schedules_by_creator(self, created_by: str) -> list[dict[str, Any]]: ...
+    def update_schedule(
+        self, schedule_id: str, mutation: Callable[[dict[str, Any]], dict[str, Any] | None]
+    ) -> dict[str, Any]:
+        """Run `mutation` in one transaction; UnknownSchedule when there is no such schedule."""
+        ...
+
+    def delete_schedule(self, schedule_id: str) -> bool: ...
+    def list_due_schedules(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Schedules not paused whose next slot is at or before `now`, most overdue first."""
+        ...
+
+    def get_slot(self, slot_id: str) -> dict[str, Any] | None: ...
+    def add_slot(self, doc: dict[str, Any]) -> bool:
+        """Create a slot record (a skipped slot); False when the slot is recorded already."""
+        ...
+
+    def list_slots(self, schedule_id: str, limit: int) -> list[dict[str, Any]]:
+        """The schedule's latest slots, newest first."""
+        ...
 
 
 class CreatorStore(Protocol):
@@ -134,6 +182,11 @@ class ScriptModel(Protocol):
     ) -> str:
         """The block's visual prompt rewritten more safely, keeping the scene's meaning, after
         the video model refused it with `reason_code` ("content_filtered.<category>")."""
+        ...
+
+    def propose_theme(self, prompt: str, language: Language, avoid: Sequence[str]) -> str:
+        """A theme for the next video of a series described by `prompt`, none of `avoid` (the
+        series' latest themes), at most MAX_THEME_CHARS characters."""
         ...
 
 

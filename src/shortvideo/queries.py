@@ -82,6 +82,21 @@ QUERIES: tuple[Query, ...] = (
         "video_status",
         (Filter("created_by", "=="), Filter("status", "in")),
     ),
+    # Scheduled series (decision 0018): the dispatcher's due schedules, a creator's schedules
+    # (and their count, read in the creating transaction), a schedule's latest slots.
+    Query(
+        "due_schedules",
+        "series_schedules",
+        (Filter("next_due_at", "<="),),
+        (Order("next_due_at", "ASCENDING"),),
+    ),
+    Query("schedules_of_creator", "series_schedules", (Filter("created_by", "=="),)),
+    Query(
+        "slots_of_schedule_newest_first",
+        "series_slots",
+        (Filter("schedule_id", "=="),),
+        (Order("slot_at", "DESCENDING"),),
+    ),
     # Bearer token lookup (only the SHA-256 is stored).
     Query("creator_by_token_hash", "creators", (Filter("token_sha256", "=="),)),
     *_library_queries(),

@@ -114,6 +114,14 @@ class Settings(BaseModel):
     media_url_seconds: int = Field(900, alias="MEDIA_URL_SECONDS", ge=60, le=604800)
     media_signing_service_account: str = Field("", alias="MEDIA_SIGNING_SERVICE_ACCOUNT")
     media_signing_key_file: Path | None = Field(None, alias="MEDIA_SIGNING_KEY_FILE")
+    # Scheduled series (decision 0018): schedules per creator; a slot due longer ago than the
+    # catch-up window (dispatcher down, or the schedule paused) is not made; a proposed theme
+    # never repeats the series' last N themes.
+    series_max_schedules_per_creator: int = Field(
+        10, alias="SERIES_MAX_SCHEDULES_PER_CREATOR", ge=1
+    )
+    series_catchup_seconds: int = Field(1800, alias="SERIES_CATCHUP_SECONDS", ge=0)
+    series_theme_memory: int = Field(10, alias="SERIES_THEME_MEMORY", ge=0, le=100)
 
     # Orchestration.
     lease_seconds: int = Field(90, alias="LEASE_SECONDS", ge=5)

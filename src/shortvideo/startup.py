@@ -21,7 +21,7 @@ from shortvideo.errors import ConfigError
 from shortvideo.logs import get_logger
 from shortvideo.settings import Settings, get_settings
 
-FUNCTIONS = ("script_agent", "video_agent", "assembler", "monitor")
+FUNCTIONS = ("script_agent", "video_agent", "assembler", "monitor", "series_dispatcher")
 SERVICES = (*FUNCTIONS, "api")
 # Emulators and fakes: honoured by the SDKs (or by us) wherever set, so they must not be set.
 LOCAL_OVERRIDES = (

@@ -14,6 +14,7 @@ from shortvideo.ports import (
     JobStore,
     Narrator,
     RateLimiter,
+    ScheduleStore,
     ScriptModel,
     TaskQueue,
     Transcriber,
@@ -42,6 +43,7 @@ class Services:
     library: LibraryStore
     catalog: CatalogStore
     media: MediaUrls
+    schedules: ScheduleStore
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -181,6 +183,7 @@ def build_services(settings: Settings) -> Services:
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
     from shortvideo.adapters.firestore_library import FirestoreLibrary
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
+    from shortvideo.adapters.firestore_schedules import FirestoreScheduleStore
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
 
     db = firestore.Client(project=settings.project)
@@ -198,6 +201,7 @@ def build_services(settings: Settings) -> Services:
         library=FirestoreLibrary(db),
         catalog=FirestoreCatalog(db),
         media=media_urls(settings, storage_client),
+        schedules=FirestoreScheduleStore(db),
     )
 
 

@@ -54,7 +54,7 @@ def test_the_running_monitor_answers_its_scheduler_only(local_stack: Stack) -> N
 
 
 def test_the_running_functions_send_no_server_banner(local_stack: Stack) -> None:
-    for name in ("script_agent", "video_agent", "assembler", "monitor"):
+    for name in ("script_agent", "video_agent", "assembler", "monitor", "series_dispatcher"):
         request = urllib.request.Request(local_stack.url(name), data=b"{}", method="POST",
                                          headers={"Content-Type": "application/json"})
         try:

@@ -48,7 +48,7 @@ def test_a_refused_block_is_rephrased_once_then_passes_or_fails_with_its_reason(
         {"kind": "generateContent", "text": SAFER[0]},
         {"kind": "generateContent", "text": SAFER[1]},
     ])  # fmt: skip
-    status, text = post_json(stack.url("script_agent"), {"theme": "Bees and flowers"})
+    status, text = stack.submit_video({"theme": "Bees and flowers"})  # jobs come from the API
     assert status == 202, text
     video_id = json.loads(text)["video_id"]
     document = firestore_client(stack.env()).collection("video_status").document(video_id)

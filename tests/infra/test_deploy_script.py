@@ -11,7 +11,9 @@ import pytest
 
 from tests.infra.model import ROOT
 
-SERVICES = ("api", "script-agent", "video-agent", "assembler", "monitor")
+SERVICES = (
+    "api", "script-agent", "video-agent", "assembler", "monitor", "series-dispatcher",
+)  # fmt: skip
 # Only what deploy.sh itself needs; gcloud, terraform, docker and curl are absent.
 TOOLS = ("bash", "env", "sed", "head", "git", "date", "dirname", "cat", "sort", "tail", "grep")
 

@@ -62,6 +62,11 @@ def test_the_api_holds_to_its_own_openapi_document(clean_emulators: Stack) -> No
         "GET /music",
         "POST /admin/music",
         "DELETE /admin/music/{track_id}",
+        "POST /schedules",
+        "GET /schedules",
+        "GET /schedules/{schedule_id}",
+        "PATCH /schedules/{schedule_id}",
+        "DELETE /schedules/{schedule_id}",
     }
     calls: dict[str, int] = {}
     for operation in operations:

@@ -56,6 +56,8 @@ CASES = [
     ("monitor", {"OIDC_ALLOWED_SERVICE_ACCOUNTS": None}, "OIDC_ALLOWED_SERVICE_ACCOUNTS"),
     ("monitor", {"TASKS_SERVICE_ACCOUNT": None}, "TASKS_SERVICE_ACCOUNT"),
     ("monitor", {"ENVIRONMENT": "production"}, "ENVIRONMENT"),
+    ("series_dispatcher", {"VERTEX_PROJECT": None}, "VERTEX_PROJECT"),
+    ("series_dispatcher", {"OIDC_VERIFY": "false"}, "OIDC_VERIFY"),
     ("api", {"API_TOKEN_SECRET": None}, "API_TOKEN_SECRET"),
     ("api", {"FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099"}, "FIREBASE_AUTH_EMULATOR_HOST"),
     ("api", {"STRIPE_API_BASE": "http://127.0.0.1:12111"}, "STRIPE_API_BASE"),

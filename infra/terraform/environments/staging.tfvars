@@ -66,6 +66,9 @@ settings_defaulted = [
   # Signed media URLs: 15 minutes; signed through IAM signBlob as the service's own account.
   "MEDIA_URL_SECONDS",
   "MEDIA_SIGNING_SERVICE_ACCOUNT",
+  "SERIES_MAX_SCHEDULES_PER_CREATOR",
+  "SERIES_CATCHUP_SECONDS",
+  "SERIES_THEME_MEMORY",
   # Decided by the live check of decision 0010 (route, tail window, how Vertex bills).
   "VEO_EXTENSION_ROUTE",
   "VEO_EXTENSION_INPUT_SECONDS",

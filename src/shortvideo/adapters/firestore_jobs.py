@@ -16,10 +16,10 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from shortvideo import metering
 from shortvideo.adapters.firestore_limits import release_budget, reserve_budget
-from shortvideo.errors import UnknownJob
+from shortvideo.errors import AlreadyExists, UnknownJob
 from shortvideo.lifecycle import Skip
 from shortvideo.models import Character, JobDoc, Status
-from shortvideo.ports import BudgetCharge, Mutation
+from shortvideo.ports import BudgetCharge, Mutation, NewDocument
 
 JOBS = "video_status"
 CHARACTERS = "characters"
@@ -32,7 +32,12 @@ class FirestoreJobStore:
     def __init__(self, client: firestore.Client) -> None:
         self._client = client
 
-    def create_job(self, doc: JobDoc, charge: BudgetCharge | None = None) -> None:
+    def create_job(
+        self,
+        doc: JobDoc,
+        charge: BudgetCharge | None = None,
+        also_create: NewDocument | None = None,
+    ) -> None:
         ref = self._client.collection(JOBS).document(doc["video_id"])
 
         with metering.firestore_call() as counts:
@@ -43,13 +48,33 @@ class FirestoreJobStore:
                 reserve_budget(self._client, charge.month, charge.amount_usd, charge.budget_usd)
             try:
                 # create() fails if the id exists: two requests can never share a job.
-                ref.create(doc)
+                if also_create is None:
+                    ref.create(doc)
+                else:
+                    self._create_both(ref, doc, also_create)
+                    counts["writes"] += 1
             except BaseException:
                 if charge is not None:
                     counts["writes"] += 1
                     release_budget(self._client, charge.month, charge.amount_usd)
                 raise
             counts["writes"] += 1
+
+    def _create_both(
+        self, ref: firestore.DocumentReference, doc: JobDoc, also_create: NewDocument
+    ) -> None:
+        """The job and the other new document in one atomic commit: both or neither."""
+        other = self._client.collection(also_create.collection).document(also_create.document_id)
+        batch = self._client.batch()
+        batch.create(ref, doc)
+        batch.create(other, also_create.data)
+        try:
+            batch.commit()
+        except gexc.AlreadyExists as exc:
+            raise AlreadyExists(
+                f"{also_create.collection}/{also_create.document_id} exists already",
+                field=also_create.collection,
+            ) from exc
 
     def get_job(self, video_id: str) -> JobDoc | None:
         with metering.firestore_call() as counts:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from shortvideo.adapters.genai_client import GenaiAdapter, call_api, raise_if_refused
@@ -10,6 +12,7 @@ from shortvideo.adapters.vertex_refusals import CATEGORY_HINTS
 from shortvideo.errors import ProviderError, ScriptInvalid
 from shortvideo.models import (
     EXTENSION_SECONDS,
+    MAX_THEME_CHARS,
     OPENING_SECONDS,
     Block,
     Language,
@@ -37,6 +40,7 @@ STYLE_LOOKS = {
 WORDS_PER_SECOND = 2.2  # a comfortable speaking pace for the prompt's limit
 MAX_WORDS_PER_SECOND = 3.2  # beyond this a line cannot be spoken in its block: reject
 _BLOCK_FIELDS = ("index", "visual", "dialogue", "sound_effects")
+THEME_WORDS = 15
 MAX_VISUAL_CHARS = 1000  # a rephrased visual longer than this is not a scene description
 
 
@@ -134,6 +138,34 @@ class GeminiScriptWriter(GenaiAdapter):
         )
         return script_from_text(_response_text(response, self.model, "the script prompt"), brief)
 
+    def propose_theme(self, prompt: str, language: Language, avoid: Sequence[str]) -> str:
+        """The next theme of a series from its prompt; never one of `avoid` (asked twice)."""
+        from google.genai import types
+
+        config = types.GenerateContentConfig(max_output_tokens=200, temperature=1.0)
+        seen = {a.strip().casefold() for a in avoid}
+        rejected = ""
+        for _ in range(2):
+            contents = theme_prompt(prompt, language, avoid, rejected)
+            response = call_api(
+                f"Gemini {self.model} theme",
+                functools.partial(
+                    self.client.models.generate_content,
+                    model=self.model,
+                    contents=contents,
+                    config=config,
+                ),
+            )
+            text = " ".join(_response_text(response, self.model, "the theme prompt").split())
+            theme = text.strip().strip('"').strip()
+            if not theme or len(theme) > MAX_THEME_CHARS:
+                rejected = f"it was {len(theme)} characters long"
+            elif theme.casefold() in seen:
+                rejected = f"{theme!r} was already used"
+            else:
+                return theme
+        raise ProviderError(f"Gemini {self.model} proposed no new theme: {rejected}")
+
     def rephrase_visual(
         self, block: Block, language: Language, style: Style, reason_code: str
     ) -> str:
@@ -153,6 +185,22 @@ class GeminiScriptWriter(GenaiAdapter):
         if not text or len(text) > MAX_VISUAL_CHARS:
             raise ProviderError(f"Gemini {self.model} rephrased the visual as {len(text)} chars")
         return text
+
+
+def theme_prompt(prompt: str, language: Language, avoid: Sequence[str], rejected: str) -> str:
+    lines = [
+        "You plan a series of short vertical videos (60 to 90 seconds each).",
+        f"THE SERIES: {prompt}",
+        f"Propose the theme of the next video, in {LANGUAGE_NAMES[language]}: one line, at "
+        f"most {THEME_WORDS} words, concrete enough to script, new to the series.",
+    ]
+    if avoid:
+        lines.append("THESE THEMES WERE ALREADY USED, DO NOT REPEAT OR PARAPHRASE THEM:")
+        lines.extend(f"- {theme}" for theme in avoid)
+    if rejected:
+        lines.append(f"YOUR PREVIOUS ANSWER WAS REJECTED: {rejected}")
+    lines.append("Answer with the theme only, no quotes, no explanation.")
+    return "\n".join(lines)
 
 
 def rephrase_prompt(block: Block, language: Language, style: Style, reason_code: str) -> str:

@@ -13,6 +13,7 @@ from shortvideo.api.media import media_router
 from shortvideo.api.music import admin_dependency, music_router
 from shortvideo.api.openapi import install_openapi
 from shortvideo.api.progress import progress_router
+from shortvideo.api.schedules import schedules_router
 from shortvideo.api.videos import videos_router
 from shortvideo.studio.media import ApiSignedUrls
 from shortvideo.wiring import Services
@@ -43,6 +44,7 @@ def create_app(services: Services, authenticator: TokenAuthenticator | None = No
     app.include_router(music_router(services, current_creator, admin_dependency(current_creator)))
     if isinstance(services.media, ApiSignedUrls):  # "api" mode: the API serves its own URLs
         app.include_router(media_router(services, services.media))
+    app.include_router(schedules_router(services, current_creator))
 
     @app.get("/health", include_in_schema=False)
     def health() -> JSONResponse:

@@ -34,9 +34,10 @@ _WHY = {
     401: "no token, or one that is unknown, revoked or not ours (field `authorization`)",
     402: "the service is at capacity for this month",
     403: "the route needs an admin account (`forbidden`)",
-    404: "no such video, character or track of yours, or no such route",
+    404: "no such video, character, track or schedule of yours, or no such route",
     405: "the method is not allowed on this path",
-    409: "the video is already finished (`not_cancellable`) or not yet (`not_viewable`)",
+    409: "the video is already finished (`not_cancellable`) or not yet (`not_viewable`), or "
+    "you have as many schedules as allowed (`schedule_limit_reached`)",
     413: "the body is over 64 KiB, or an uploaded image over 5 MB (field `image`)",
     422: "a field is invalid (named in `field`)",
     429: "too many new videos (`rate_limited`, see Retry-After) or unfinished ones "

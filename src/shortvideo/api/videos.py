@@ -13,10 +13,9 @@ from shortvideo.api import views
 from shortvideo.api.body import read_json_body
 from shortvideo.api.openapi import errors, video_request_body
 from shortvideo.errors import InvalidRequest, UnknownJob
-from shortvideo.models import Creator, VideoRequest
+from shortvideo.models import Creator
 from shortvideo.stages.cancel import cancel_job
-from shortvideo.stages.creator_limits import admit_new_video
-from shortvideo.stages.intake import create_job
+from shortvideo.stages.intake import create_creator_job
 from shortvideo.studio import idempotency
 from shortvideo.studio import videos as studio
 from shortvideo.studio.library import encode_cursor, parse_library_query
@@ -28,12 +27,12 @@ VIDEO_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 
 
 def request_for(creator: Creator, payload: dict[str, Any]) -> dict[str, Any]:
-    """The intake payload: the body's fields, and the creator taken from the token only."""
+    """The intake payload: the body's fields (the creator is the token's, never the body's)."""
     if "created_by" in payload:
         raise InvalidRequest(
             "created_by comes from your token and must not be in the body", field="created_by"
         )
-    return {**payload, "created_by": creator.creator_id}
+    return payload
 
 
 def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> APIRouter:
@@ -56,12 +55,9 @@ def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> API
         ),
     ) -> JSONResponse:
         payload = request_for(creator, await read_json_body(request))
-
-        def admit(_: VideoRequest) -> None:
-            admit_new_video(svc, creator.creator_id)
-
         if idempotency_key is None:
-            body = views.created(await run_in_threadpool(create_job, svc, payload, admit))
+            job = await run_in_threadpool(create_creator_job, svc, creator.creator_id, payload)
+            body = views.created(job)
         else:
             body = await run_in_threadpool(
                 idempotency.create_once,
@@ -69,7 +65,9 @@ def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> API
                 creator.creator_id,
                 idempotency_key,
                 payload,
-                lambda video_id: create_job(svc, payload, admit, video_id),
+                lambda video_id: create_creator_job(
+                    svc, creator.creator_id, payload, video_id=video_id
+                ),
                 views.created,
             )
         return JSONResponse(body, status_code=202, headers={"Location": body["url"]})

@@ -27,6 +27,7 @@ SUMMARY_FIELDS = (
     "favorite",
     "views",
     "cancelled_at",
+    "series_id",
 )
 DETAIL_FIELDS = (
     "style",
@@ -73,6 +74,7 @@ def summary(doc: JobDoc, media: MediaUrls) -> dict[str, Any]:
         "updated_at": iso(doc.get("updated_at")),
         "favorite": bool(doc.get("favorite")),
         "views": int(doc.get("views") or 0),
+        "series_id": doc.get("series_id"),  # the schedule that made it (None: a person did)
     }
     if doc.get("status") == Status.COMPLETED.value:
         for key, name in media_objects(doc["video_id"]).items():
@@ -130,6 +132,7 @@ class Summary(BaseModel):
     updated_at: str | None
     favorite: bool = False
     views: int = 0
+    series_id: str | None = None
     final_video_url: str | None = None
     thumbnail_url: str | None = None
     captions_url: str | None = None

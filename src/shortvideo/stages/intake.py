@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,8 +17,9 @@ from shortvideo.errors import (
 )
 from shortvideo.logs import get_logger
 from shortvideo.models import JobDoc, VideoRequest, blocks_for_target
-from shortvideo.ports import BudgetCharge
+from shortvideo.ports import BudgetCharge, NewDocument
 from shortvideo.segments import planned_billed_seconds
+from shortvideo.stages.creator_limits import admit_new_video
 from shortvideo.stages.runner import utcnow
 from shortvideo.studio import characters, library
 from shortvideo.wiring import Services
@@ -54,11 +56,40 @@ def music_object(svc: Services, name: str, *, live_only: bool = False) -> str:
     raise UnknownMusic(f"no music track named {name!r}", field="music")
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a job comes from when not from a person's POST /videos: a series and its slot."""
+
+    series_id: str
+    # The slot document, created with the job in one transaction (given the job document).
+    slot: Callable[[JobDoc], NewDocument]
+
+
+def create_creator_job(
+    svc: Services,
+    creator_id: str,
+    payload: dict[str, Any],
+    origin: Origin | None = None,
+    video_id: str | None = None,
+) -> JobDoc:
+    """A creator's new job, as POST /videos and the series dispatcher both make it: the
+    creator's limits (and whatever intake takes) apply the same to both. `video_id`: the id an
+    Idempotency-Key reserved."""
+
+    def admit(_: VideoRequest) -> None:
+        admit_new_video(svc, creator_id)
+
+    payload = {**payload, "created_by": creator_id}
+    return create_job(svc, payload, admit, video_id, origin=origin)
+
+
 def create_job(
     svc: Services,
     payload: Any,
     admit: Callable[[VideoRequest], None] | None = None,
     video_id: str | None = None,
+    *,
+    origin: Origin | None = None,
 ) -> JobDoc:
     """Validate, write the queued job (reserving its budget), ring the script agent.
 
@@ -67,7 +98,7 @@ def create_job(
     when an Idempotency-Key reserved it (a second create() of one id fails).
     """
     with metering.meter() as usage:  # job_created reports the Firestore reads and writes
-        return _create_job(svc, payload, usage, admit, video_id)
+        return _create_job(svc, payload, usage, admit, video_id, origin=origin)
 
 
 def _create_job(
@@ -76,6 +107,8 @@ def _create_job(
     usage: metering.Usage,
     admit: Callable[[VideoRequest], None] | None,
     video_id: str | None,
+    *,
+    origin: Origin | None = None,
 ) -> JobDoc:
     request = parse_request(payload)
     character = None
@@ -110,10 +143,13 @@ def _create_job(
     doc.update(library.initial_fields(doc))
     if character is not None:
         doc["character"] = characters.job_character(svc, character, video_id)
+    doc["series_id"] = origin.series_id if origin else None  # the library shows the series
     now = doc["created_at"]
-    svc.jobs.create_job(
-        doc, BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd)
-    )
+    charge = BudgetCharge(f"{now:%Y-%m}", round(estimate, 4), settings.monthly_budget_usd)
+    if origin is None:
+        svc.jobs.create_job(doc, charge)
+    else:  # the slot document in the job's own commit: one job per schedule and slot
+        svc.jobs.create_job(doc, charge, also_create=origin.slot(doc))
     log = get_logger(stage="intake", video_id=video_id)
     log.info(
         "job_created",

@@ -1,0 +1,1 @@
+"""Scheduled series: a creator's cron schedule that makes a video per slot (issue 13, 0018)."""
