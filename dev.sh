@@ -30,8 +30,9 @@ usage: ./dev.sh <command> [args]
   up [--monitor-interval N] the whole local stack and the creator API in the foreground;
                             Ctrl-C stops it (up/demo --provider google-fake: Google adapters
                             on a fake Vertex AI)
-  creators add NAME [--id ID] [--json]
-                            register a creator of the API and print its token (once)
+  creators add NAME [--email E] [--json]
+                            a signed-up, verified creator (Auth emulator) and a personal token
+  admins grant|revoke EMAIL the admin custom claim of a Firebase user (docs/decisions/0015)
   chaos --jobs N --fault-rate R [--kill-functions] [--json]
                             N jobs on the fake Vertex AI with random faults (python -m devstack.chaos -h)
   test [--all] [ARGS...]    pytest with coverage (>= 80 % of shortvideo); --all adds the slow e2e cases
@@ -97,6 +98,21 @@ bootstrap_infra() {
   fi
 }
 
+# The Firebase Auth emulator (decision 0015): firebase-tools pinned in tools/firebase's
+# package-lock.json, installed into tools/firebase/node_modules (ignored). --ignore-scripts: the
+# emulator is plain JavaScript, and re2's install script would download a binary.
+FIREBASE_DIR="$ROOT/tools/firebase"
+FIREBASE_STAMP="$FIREBASE_DIR/node_modules/.dev-bootstrap.stamp"
+
+bootstrap_firebase() {
+  command -v npm >/dev/null || die "npm not found: the Firebase Auth emulator needs Node.js 20+ (apt-get install nodejs npm)"
+  if [ ! -f "$FIREBASE_STAMP" ] || [ "$FIREBASE_DIR/package-lock.json" -nt "$FIREBASE_STAMP" ]; then
+    say "installing firebase-tools into tools/firebase (npm ci)"
+    (cd "$FIREBASE_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    touch "$FIREBASE_STAMP"
+  fi
+}
+
 check_cloud_sdk() {
   local problems=()
   command -v gcloud >/dev/null \
@@ -118,6 +134,7 @@ bootstrap() {
   bootstrap_system
   bootstrap_python
   bootstrap_infra
+  bootstrap_firebase
   check_cloud_sdk
 }
 
@@ -159,6 +176,7 @@ case "$command" in
   chaos) bootstrap; exec "$VENV/bin/python" -m devstack.chaos "$@" ;;
   live-check) bootstrap; exec "$VENV/bin/python" -m devstack.live_check "$@" ;;
   creators) bootstrap_python; exec "$VENV/bin/python" -m devstack.creators "$@" ;;
+  admins) bootstrap_python; exec "$VENV/bin/python" -m devstack.admins "$@" ;;
   test) bootstrap; run_tests "$@" ;;
   bench) bootstrap; bootstrap_bench; exec "$VENV/bin/python" -m devstack.bench "$@" ;;
   lint)

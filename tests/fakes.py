@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import shutil
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from shortvideo.accounts.ports import ApiToken, Identity
+from shortvideo.accounts.tokens import create_token
+from shortvideo.accounts.wiring import Accounts
 from shortvideo.errors import (
     BUDGET_REFUSAL,
     AlreadyExists,
     BudgetExceeded,
     ContentFiltered,
-    CreatorExists,
     MediaError,
     QuotaExceeded,
     ScheduleLimitReached,
+    Unauthorized,
     UnknownJob,
     UnknownSchedule,
 )
@@ -174,29 +179,125 @@ class MemoryScheduleStore:
         return copy.deepcopy(sorted(mine, key=lambda s: s["slot_at"], reverse=True)[:limit])
 
 
-class MemoryCreatorStore:
+class MemoryIdentity:
+    """IdentityProvider in memory: ID tokens and cookies are opaque strings it handed out."""
+
     def __init__(self) -> None:
-        self.creators: dict[str, Creator] = {}
-        self.deleted: dict[str, datetime] = {}
+        self.users: dict[str, Identity] = {}
+        self.id_tokens: dict[str, str] = {}
+        self.cookies: dict[str, str] = {}
+        self.revoked: set[str] = set()
+
+    def add_user(self, uid: str, *, verified: bool = True, admin: bool = False) -> str:
+        """A user and a fresh ID token of theirs."""
+        now = int(time.time())
+        self.users[uid] = Identity(uid, f"{uid}@example.com", verified, uid, admin, now, now)
+        token = f"id-{uid}-{len(self.id_tokens)}"
+        self.id_tokens[token] = uid
+        return token
+
+    def _live(self, uid: str | None) -> Identity:
+        if uid is None or uid not in self.users:
+            raise Unauthorized("invalid or revoked", field="authorization")
+        return self.users[uid]
+
+    def verify_id_token(self, id_token: str) -> Identity:
+        return self._live(self.id_tokens.get(id_token))
+
+    def create_session_cookie(self, id_token: str, lifetime: timedelta) -> str:
+        cookie = f"cookie-{len(self.cookies)}-{self.verify_id_token(id_token).uid}"
+        self.cookies[cookie] = self.id_tokens[id_token]
+        return cookie
+
+    def verify_session_cookie(self, cookie: str) -> Identity:
+        return self._live(None if cookie in self.revoked else self.cookies.get(cookie))
+
+    def revoke_sessions(self, uid: str) -> None:
+        self.revoked |= {c for c, owner in self.cookies.items() if owner == uid}
+
+    def delete_user(self, uid: str) -> None:
+        self.users.pop(uid, None)
+
+    def set_admin(self, email: str, admin: bool) -> str:
+        uid = next(u.uid for u in self.users.values() if u.email == email)
+        self.users[uid] = dataclasses.replace(self.users[uid], admin=admin)
+        return uid
+
+
+class MemoryAccountStore:
+    def __init__(self) -> None:
+        self.users: dict[str, dict[str, Any]] = {}
+        self.tokens: dict[str, ApiToken] = {}
         self.lookups = 0
 
-    def add_creator(self, creator: Creator) -> None:
-        if creator.creator_id in self.creators:
-            raise CreatorExists(f"creator {creator.creator_id!r} exists", field="creator_id")
-        self.creators[creator.creator_id] = creator
+    def ensure_user(self, identity: Identity, now: datetime, locale: str) -> dict[str, Any]:
+        user = self.users.setdefault(identity.uid, {"uid": identity.uid, "created_at": now,
+                                                    "locale": locale, "display_name": ""})
+        user.update(email=identity.email, email_verified=identity.email_verified,
+                    roles=["admin"] if identity.admin else [])
+        return user
 
-    def delete_creator(self, creator_id: str, now: datetime) -> bool:
-        if creator_id not in self.creators or creator_id in self.deleted:
+    def get_user(self, uid: str) -> dict[str, Any] | None:
+        return self.users.get(uid)
+
+    def list_users(self, limit: int) -> list[dict[str, Any]]:
+        return list(self.users.values())[:limit]
+
+    def set_roles(self, uid: str, roles: list[str]) -> None:
+        self.users[uid]["roles"] = roles
+
+    def add_token(self, token: ApiToken, max_tokens: int) -> bool:
+        if len(self.list_tokens(token.owner)) >= max_tokens:
             return False
-        self.deleted[creator_id] = now  # a tombstone: the id stays taken
+        self.tokens[token.token_id] = token
         return True
 
-    def find_by_token_hash(self, token_sha256: str) -> Creator | None:
+    def find_token(self, sha256: str) -> ApiToken | None:
         self.lookups += 1
-        for creator in self.creators.values():
-            if creator.token_sha256 == token_sha256 and creator.creator_id not in self.deleted:
-                return creator
-        return None
+        return next((t for t in self.tokens.values() if t.sha256 == sha256), None)
+
+    def list_tokens(self, owner: str) -> list[ApiToken]:
+        return [t for t in self.tokens.values() if t.owner == owner]
+
+    def revoke_token(self, owner: str, token_id: str) -> bool:
+        if token_id in self.tokens and self.tokens[token_id].owner == owner:
+            del self.tokens[token_id]
+            return True
+        return False
+
+    def touch_token(self, token_id: str, now: datetime) -> None:
+        if token_id in self.tokens:
+            self.tokens[token_id] = dataclasses.replace(self.tokens[token_id], last_used_at=now)
+
+    def owned_documents(self, uid: str) -> dict[str, list[dict[str, Any]]]:
+        return {"api_tokens": [{"id": t.token_id, "name": t.name}
+                               for t in self.list_tokens(uid)]}
+
+    def delete_owned(self, uid: str) -> dict[str, int]:
+        mine = [t.token_id for t in self.list_tokens(uid)]
+        for token_id in mine:
+            del self.tokens[token_id]
+        self.users.pop(uid, None)
+        return {"api_tokens": len(mine)}
+
+
+def memory_accounts() -> Accounts:
+    return Accounts(identity=MemoryIdentity(), store=MemoryAccountStore())
+
+
+def register_creator(
+    svc: Services, name: str, creator_id: str | None = None, *, verified: bool = True
+) -> tuple[Creator, str]:
+    """A signed-up creator (users/{uid}) of `svc` with a personal API token."""
+    assert svc.accounts is not None
+    uid = creator_id or name.lower().replace(" ", "-")
+    identity = svc.accounts.identity
+    assert isinstance(identity, MemoryIdentity)
+    identity.add_user(uid, verified=verified)
+    svc.accounts.store.ensure_user(identity.users[uid], datetime.now(UTC), "en")
+    _, token = create_token(svc.accounts.store, svc.limiter, uid, name, datetime.now(UTC),
+                                 secret=svc.settings.api_token_secret, per_hour=0, max_tokens=50)
+    return Creator(creator_id=uid, name=name, auth="token"), token
 
 
 class DirBlobStore:
@@ -246,11 +347,8 @@ class DirBlobStore:
     def download_range(self, name: str, start: int, end: int) -> bytes:
         return self.download_bytes(name)[start : end + 1]
 
-    def delete(self, name: str) -> bool:
-        if not self._path(name).exists():
-            return False
-        self._path(name).unlink()
-        return True
+    def delete(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)
 
     def uri(self, name: str) -> str:
         return f"gs://{self.bucket}/{name}"
@@ -432,11 +530,11 @@ def memory_services(tmp_path: Path, **env: str) -> Services:
         blobs=DirBlobStore(tmp_path / "blobs"),
         tasks=RecordingTaskQueue(),
         limiter=WindowRateLimiter(),
-        creators=MemoryCreatorStore(),
         library=MemoryLibrary(jobs),
         catalog=MemoryCatalog(),
         media=ApiSignedUrls(settings.api_token_secret, settings.media_url_seconds),
         schedules=MemoryScheduleStore(jobs),
+        accounts=memory_accounts(),
     )
     services._lazy["editor"] = FakeEditor()
     return services

@@ -106,6 +106,8 @@ locals {
     OIDC_VERIFY                   = "true"
     OIDC_ALLOWED_SERVICE_ACCOUNTS = join(",", local.oidc_callers)
     CORS_ALLOWED_ORIGINS          = "https://${var.app_domain}"
+    # The one origin of dashboard and API: cookie state changes must come from it (0015).
+    APP_ORIGIN = "https://${var.app_domain}"
     # Baked into the assembler image (infra/docker/assembler.Dockerfile) from the tested wheels.
     WHISPER_MODEL_DIR = "/opt/whisper/whisper-base"
   }

@@ -17,7 +17,7 @@ _ENVIRON_LOCK = threading.Lock()
 
 
 @contextmanager
-def _environ(values: Mapping[str, str]) -> Iterator[None]:
+def environ(values: Mapping[str, str]) -> Iterator[None]:
     """Set variables while a client reads them in its constructor, then put things back."""
     with _ENVIRON_LOCK:
         saved = {key: os.environ.get(key) for key in values}
@@ -33,12 +33,12 @@ def _environ(values: Mapping[str, str]) -> Iterator[None]:
 
 
 def firestore_client(env: Mapping[str, str]) -> firestore.Client:
-    with _environ({"FIRESTORE_EMULATOR_HOST": env["FIRESTORE_EMULATOR_HOST"]}):
+    with environ({"FIRESTORE_EMULATOR_HOST": env["FIRESTORE_EMULATOR_HOST"]}):
         return firestore.Client(project=env["GOOGLE_CLOUD_PROJECT"])
 
 
 def storage_client(env: Mapping[str, str]) -> storage.Client:
-    with _environ({"STORAGE_EMULATOR_HOST": env["STORAGE_EMULATOR_HOST"]}):
+    with environ({"STORAGE_EMULATOR_HOST": env["STORAGE_EMULATOR_HOST"]}):
         return storage.Client(
             project=env["GOOGLE_CLOUD_PROJECT"],
             credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]

@@ -1,4 +1,5 @@
-"""The local stack: Firestore, GCS and Cloud Tasks emulators, the functions, the API."""
+"""The local stack: Firestore, GCS, Cloud Tasks and Firebase Auth emulators, the functions,
+the API."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from devstack import seed
 from devstack.cleanup import CleanupHooks
 from devstack.creators import StackCreator
 from devstack.emulators import (
+    AUTH_AUX_PORTS,
     EMULATOR_NAMES,
     Launch,
     coverage_env,
@@ -76,7 +78,8 @@ class Stack:
         taken = set(given.values())
         extra = (FAKE_VERTEX,) if provider == "google-fake" else ()
         self.ports = {name: given.get(name) or free_port(taken)
-                      for name in (*EMULATOR_NAMES, *FUNCTION_NAMES, API, *extra)}
+                      for name in (*EMULATOR_NAMES, *AUTH_AUX_PORTS, *FUNCTION_NAMES, API,
+                                   *extra)}
         self.log_dir = self.root / ".devstack" / "logs"
         # Signs the doorbells and the monitor's calls; the functions verify them (decision 0012).
         self.oidc_keys = LocalKeys.at(self.root / ".devstack" / "oidc")
@@ -94,6 +97,7 @@ class Stack:
             "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{self.ports['firestore']}",
             "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{self.ports['storage']}",
             "CLOUD_TASKS_EMULATOR_HOST": f"127.0.0.1:{self.ports['tasks']}",
+            "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{self.ports['auth']}",
             "PIPELINE_BUCKET": self.bucket,
             "TASKS_LOCATION": self.tasks_location,
             "PYTHONUNBUFFERED": "1",
@@ -104,6 +108,8 @@ class Stack:
         }
         values.update({var: self.url(name) for name, var in URL_VARIABLES.items()})
         values["CREATOR_API_URL"] = self.api_url
+        # The one origin of the dashboard and the API (decision 0015): locally, the API's own.
+        values["APP_ORIGIN"] = self.api_url
         if self.provider == "google-fake":
             values.update({
                 "PIPELINE_PROVIDER": "google",
@@ -303,7 +309,8 @@ class Stack:
                 self.root / ".devstack" / "pids")
             proc.start()
         for name, launch in launches.items():
-            remaining = self.startup_timeout - (time.monotonic() - launched)
+            allowed = max(self.startup_timeout, launch.min_startup_seconds)
+            remaining = allowed - (time.monotonic() - launched)
             self._processes[name].wait_ready(launch.ready, max(remaining, 1.0))
             self.startup_seconds[name] = round(time.monotonic() - launched, 2)
             log.info("%s ready on 127.0.0.1:%s after %.1f s", name, self.ports[name],

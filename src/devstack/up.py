@@ -1,6 +1,7 @@
 """The whole local stack in the foreground: python -m devstack.up [--monitor-interval N].
 
-It also runs the creator API and registers a creator `local-demo` whose token it prints.
+It also runs the creator API and makes a creator in the Firebase Auth emulator (verified
+email, password) with a personal API token, and prints how to sign in with either.
 
 --provider google-fake runs the functions on the Google adapters against a fake Vertex AI API.
 """
@@ -13,7 +14,8 @@ import sys
 import time
 from collections.abc import Sequence
 
-from devstack.creators import add_creator
+from devstack.auth_emulator import API_KEY
+from devstack.creators import LocalCreator, add_local_creator
 from devstack.demo import repo_root
 from devstack.procs import StackError
 from devstack.stack import FUNCTION_NAMES, PROVIDERS, Stack
@@ -40,15 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                   provider=args.provider, api=True)
     try:
         stack.start()
-        _, token = add_creator(stack.env(), "Local demo", creator_id="local-demo")
+        made = add_local_creator(stack.env(), "Local demo", creator_id="local-demo",
+                                 email="local-demo@example.com")
         print("\nLocal stack is up. Functions:")
         for name in FUNCTION_NAMES:
             print(f"  {name:<13} {stack.url(name)}")
         print("  (private: they answer only the stack's signed doorbells and scheduler calls;"
               " create jobs with POST /videos)")
         print(f"Creator API:    {stack.api_url}  (OpenAPI: {stack.api_url}/openapi.json)")
-        print(f"  creator local-demo: export CREATOR_TOKEN={token}")
-        print("  more creators: ./dev.sh creators add NAME  (with the exports below)")
+        print_sign_in(stack, made)
         if args.provider == "google-fake":
             print(f"Fake Vertex AI: {stack.fake_vertex_url} (control: /_fake/config, /_fake/calls)")
         print(f"Logs: {stack.log_dir}/<name>.log\nEnvironment for clients:")
@@ -69,6 +71,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         stack.stop()
+
+
+def print_sign_in(stack: Stack, made: LocalCreator) -> None:
+    """How to be the local creator: a personal token, or the browser session (decision 0015)."""
+    auth_host = stack.env()["FIREBASE_AUTH_EMULATOR_HOST"]
+    print(f"  creator local-demo: {made.email}, password {made.password}")
+    print(f"  personal API token: export CREATOR_TOKEN={made.token}")
+    print("  sign in (what the dashboard's Firebase SDK does), then exchange the ID token for"
+          " the __session cookie:")
+    print(f"    curl -s 'http://{auth_host}/identitytoolkit.googleapis.com/v1/accounts:"
+          f"signInWithPassword?key={API_KEY}' -H 'Content-Type: application/json' -d "
+          f"'{{\"email\":\"{made.email}\",\"password\":\"{made.password}\","
+          f"\"returnSecureToken\":true}}'   # -> idToken")
+    print(f"    curl -si {stack.api_url}/session -H 'Origin: {stack.api_url}' -H 'Content-Type:"
+          f" application/json' -d '{{\"id_token\":\"<idToken>\"}}'   # -> Set-Cookie")
+    print("  more creators: ./dev.sh creators add NAME; admins: ./dev.sh admins grant EMAIL"
+          " (with the exports below)")
 
 
 if __name__ == "__main__":

@@ -56,11 +56,6 @@ class Forbidden(PipelineError):
     http_status = 403
 
 
-class CreatorExists(InvalidRequest):
-    code = "creator_exists"
-    http_status = 409
-
-
 class UnknownCharacter(InvalidRequest):
     code = "unknown_character"
 
@@ -212,3 +207,36 @@ class ScheduleLimitReached(PipelineError):
 
     code = "schedule_limit_reached"
     http_status = 409
+
+
+# Accounts (decision 0015).
+class UnknownToken(PipelineError):
+    code = "unknown_token_id"
+    http_status = 404
+
+
+class TooManyTokens(PipelineError):
+    code = "too_many_tokens"
+    http_status = 409
+
+
+class EmailNotVerified(Forbidden):
+    """Signed in, but the email is not verified yet: no videos until it is."""
+
+    code = "email_not_verified"
+
+
+class SessionRequired(Forbidden):
+    """Token and account management need the browser session, not a personal API token."""
+
+    code = "session_required"
+
+
+class RecentSignInRequired(Forbidden):
+    code = "recent_sign_in_required"
+
+
+class CsrfRefused(Forbidden):
+    """A cookie-authenticated state change from another origin (or without an Origin)."""
+
+    code = "csrf_refused"

@@ -157,22 +157,36 @@ class Script(BaseModel):
         return " ".join(b.dialogue for b in self.blocks)
 
 
-CREATOR_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+# Firebase Auth uids: generated ones are 28 letters and digits; custom ones up to 128 chars.
+CREATOR_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 
 
 class Creator(BaseModel):
-    """Someone who may create videos: creators/{creator_id}. The token itself is never stored."""
+    """The signed-in principal of an API request (decision 0015): a Firebase Auth user, come
+    with the `__session` cookie or a personal API token. Every route gets it from the one
+    `current_creator` dependency; `id` (= `creator_id`) is the Firebase uid, the stable owner
+    id of everything the creator has."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     creator_id: str = Field(pattern=CREATOR_ID_PATTERN)
-    name: str = Field(min_length=1, max_length=100)
-    token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    created_at: datetime
-    # As the accounts issue defines them (the lead reconciles at merge): "admin" in roles may
-    # manage the music catalogue.
+    name: str = Field("", max_length=100)
+    email: str | None = None
+    # Unverified creators may sign in and look around, not create videos (403 email_not_verified).
     email_verified: bool = True
+    # "admin" from the Firebase custom claim {"admin": true}; empty for every other creator.
     roles: frozenset[str] = frozenset()
+    # How the request proved it: "session" (cookie) or "token" (a personal API token).
+    auth: str = "session"
+    created_at: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return self.creator_id
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
 
 
 class Character(BaseModel):

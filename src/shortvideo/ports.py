@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from shortvideo.media.splice import Span
-from shortvideo.models import Block, Character, Creator, JobDoc, Language, Script, Style, Word
+from shortvideo.models import Block, Character, JobDoc, Language, Script, Style, Word
 
 # A mutation receives the current document and returns the fields to set (None: write nothing).
 Mutation = Callable[[JobDoc], dict[str, Any] | None]
@@ -103,21 +103,6 @@ class ScheduleStore(Protocol):
         ...
 
 
-class CreatorStore(Protocol):
-    def add_creator(self, creator: Creator) -> None:
-        """Store a new creator; CreatorExists when the id is taken."""
-        ...
-
-    def delete_creator(self, creator_id: str, now: datetime) -> bool:
-        """Revoke the creator's token at once and keep its id taken for ever (a tombstone);
-        False when there is no such creator."""
-        ...
-
-    def find_by_token_hash(self, token_sha256: str) -> Creator | None:
-        """The live creator whose token has this SHA-256 (never a deleted one)."""
-        ...
-
-
 class BlobStore(Protocol):
     bucket: str
 
@@ -128,8 +113,8 @@ class BlobStore(Protocol):
     def exists(self, name: str) -> bool: ...
     def list_names(self, prefix: str) -> list[str]: ...
     def copy(self, source: str, destination: str) -> str: ...
-    def delete(self, name: str) -> bool:
-        """Delete the object; False when there was none."""
+    def delete(self, name: str) -> None:
+        """Delete the object; nothing happens when there is none."""
         ...
 
     def size(self, name: str) -> int | None:

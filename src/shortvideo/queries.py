@@ -97,8 +97,13 @@ QUERIES: tuple[Query, ...] = (
         (Filter("schedule_id", "=="),),
         (Order("slot_at", "DESCENDING"),),
     ),
-    # Bearer token lookup (only the SHA-256 is stored).
-    Query("creator_by_token_hash", "creators", (Filter("token_sha256", "=="),)),
+    # Personal API token lookup (only the SHA-256 is stored); one per request.
+    Query("api_token_by_hash", "api_tokens", (Filter("sha256", "=="),)),
+    # GET /me/tokens, and account export/deletion over the registry's collections
+    # (shortvideo.accounts.registry): one equality filter on each owner field.
+    Query("api_tokens_of_creator", "api_tokens", (Filter("owner", "=="),)),
+    Query("jobs_of_creator", "video_status", (Filter("created_by", "=="),)),
+    Query("series_slots_of_creator", "series_slots", (Filter("created_by", "=="),)),
     *_library_queries(),
     # GET /characters: a creator's characters, newest first.
     Query(

@@ -95,9 +95,20 @@ class Settings(BaseModel):
     max_job_cost_usd: float = Field(40.0, alias="MAX_JOB_COST_USD", ge=0)
     monthly_budget_usd: float = Field(2000.0, alias="MONTHLY_BUDGET_USD", ge=0)
 
-    # Creator API. Tokens carry an HMAC under this secret (shortvideo.creators); the default is
-    # for the local stack only and must be replaced by a real secret anywhere else.
+    # Creator API. Personal API tokens carry an HMAC under this secret (shortvideo.accounts.
+    # tokens); the default is for the local stack only and must be replaced anywhere else.
     api_token_secret: str = Field(LOCAL_TOKEN_SECRET, alias="API_TOKEN_SECRET", min_length=16)
+    # Accounts (decision 0015). The one origin of the dashboard and the API: a cookie-
+    # authenticated state change must come from it (Origin header), else 403 csrf_refused.
+    # Unset refuses them all (fail closed); the local stack sets its own URL.
+    app_origin: str | None = Field(None, alias="APP_ORIGIN")
+    # The `__session` cookie's lifetime: Firebase allows 5 minutes to 14 days.
+    session_lifetime_seconds: int = Field(
+        5 * 24 * 3600, alias="SESSION_LIFETIME_SECONDS", ge=300, le=14 * 24 * 3600
+    )
+    # Personal API tokens: new ones per creator and hour (Firestore limiter), live ones at most.
+    api_tokens_per_hour: int = Field(10, alias="API_TOKENS_PER_HOUR", ge=0)
+    max_api_tokens_per_creator: int = Field(20, alias="MAX_API_TOKENS_PER_CREATOR", ge=1)
     # Browser origins allowed to call the API (comma-separated); none by default.
     cors_allowed_origins: tuple[str, ...] = Field((), alias="CORS_ALLOWED_ORIGINS")
     # Abuse limits per creator, shared by all API instances (Firestore); 0 = no limit.

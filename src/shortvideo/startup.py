@@ -114,6 +114,12 @@ def startup_problems(service: str, settings: Settings, env: Mapping[str, str]) -
         problems += _caller_check_problems(settings)
     if service == "api" and not _present(env, "API_TOKEN_SECRET"):
         problems.append(Problem("API_TOKEN_SECRET", "is missing"))
+    if service == "api":
+        if not settings.app_origin:
+            problems.append(Problem("APP_ORIGIN", "is missing (every signed-in browser change "
+                                    "would be refused)"))
+        elif (why := _local_looking_url(settings.app_origin)) is not None:
+            problems.append(Problem("APP_ORIGIN", why))
     return problems
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shortvideo.errors import ConfigError
 from shortvideo.ports import (
     BlobStore,
-    CreatorStore,
     JobStore,
     Narrator,
     RateLimiter,
@@ -23,6 +22,9 @@ from shortvideo.ports import (
 )
 from shortvideo.settings import Settings, get_settings
 from shortvideo.studio.ports import CatalogStore, ImageModel, LibraryStore, MediaUrls
+
+if TYPE_CHECKING:
+    from shortvideo.accounts.wiring import Accounts
 
 # Entry-point groups of provider plugins: {name: module with script_model, video_model,
 # narrator factories} and {engine name: transcriber factory}.
@@ -39,11 +41,12 @@ class Services:
     blobs: BlobStore
     tasks: TaskQueue
     limiter: RateLimiter
-    creators: CreatorStore
     library: LibraryStore
     catalog: CatalogStore
     media: MediaUrls
     schedules: ScheduleStore
+    # Firebase Auth and users/api_tokens (decision 0015); the API builds them when not given.
+    accounts: Accounts | None = None
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -179,7 +182,6 @@ def build_services(settings: Settings) -> Services:
 
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
     from shortvideo.adapters.firestore_catalog import FirestoreCatalog
-    from shortvideo.adapters.firestore_creators import FirestoreCreatorStore
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
     from shortvideo.adapters.firestore_library import FirestoreLibrary
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
@@ -197,7 +199,6 @@ def build_services(settings: Settings) -> Services:
         limiter=FirestoreRateLimiter(db),
         blobs=GcsBlobStore(storage_client, settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
-        creators=FirestoreCreatorStore(db),
         library=FirestoreLibrary(db),
         catalog=FirestoreCatalog(db),
         media=media_urls(settings, storage_client),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from shortvideo.creators import register_creator
+from devstack.creators import add_creator
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services, build_services
 
@@ -18,9 +18,8 @@ def services(**overrides: str) -> Services:
 
 
 def token_of(svc: Services, name: str) -> dict[str, str]:
-    _, token = register_creator(
-        svc.creators, name, datetime.now(UTC), token_secret=svc.settings.api_token_secret
-    )
+    """A personal API token of a new creator whose id is `name` (accounts, decision 0015)."""
+    _, token = add_creator(os.environ, name)
     return {"Authorization": f"Bearer {token}"}
 
 

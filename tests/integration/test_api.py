@@ -10,7 +10,7 @@ from google.cloud import firestore
 
 from devstack import Stack
 from devstack.creators import add_creator
-from shortvideo.creators import hash_token
+from shortvideo.accounts.tokens import hash_token
 
 pytestmark = pytest.mark.integration
 
@@ -24,8 +24,8 @@ def api(emulators: Stack) -> Iterator[Stack]:
 
 def test_create_list_and_read_through_the_api_process(api: Stack, clean_emulators: Stack) -> None:
     env = api.env()
-    _, ada = add_creator(env, "Ada")
-    _, bob = add_creator(env, "Bob")
+    _, ada = add_creator(env, "Ada", creator_id="ada")
+    _, bob = add_creator(env, "Bob", creator_id="bob")
     as_ada = {"Authorization": f"Bearer {ada}"}
     as_bob = {"Authorization": f"Bearer {bob}"}
     with httpx2.Client(base_url=api.api_url, timeout=15) as http:
@@ -56,6 +56,7 @@ def test_create_list_and_read_through_the_api_process(api: Stack, clean_emulator
     jobs = [d.to_dict() for d in db.collection("video_status").stream()]
     assert sorted(j["video_id"] for j in jobs) == sorted(ids)
     assert {j["created_by"] for j in jobs} == {"ada"}
-    stored = db.collection("creators").document("ada").get().to_dict() or {}
-    assert stored["token_sha256"] == hash_token(ada)
+    (stored,) = [d.to_dict() or {} for d in db.collection("api_tokens").stream()
+                 if (d.to_dict() or {})["owner"] == "ada"]
+    assert stored["sha256"] == hash_token(ada) and ada not in repr(stored)
     assert ada not in repr(stored)

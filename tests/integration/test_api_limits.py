@@ -6,7 +6,6 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,9 +13,9 @@ from fastapi.testclient import TestClient
 from google.cloud import firestore
 
 from devstack import Stack
+from devstack.creators import add_creator
 from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
 from shortvideo.api import create_app
-from shortvideo.creators import register_creator
 from shortvideo.settings import settings_from
 from shortvideo.stages.runner import utcnow
 from shortvideo.wiring import Services, build_services
@@ -29,9 +28,7 @@ def services(**overrides: str) -> Services:
 
 
 def token_of(svc: Services, name: str) -> dict[str, str]:
-    _, token = register_creator(
-        svc.creators, name, datetime.now(UTC), token_secret=svc.settings.api_token_secret
-    )
+    _, token = add_creator(os.environ, name)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -10,9 +10,7 @@ from fastapi.testclient import TestClient
 
 from shortvideo.api import create_app
 from shortvideo.api.edge import SECURITY_HEADERS
-from shortvideo.creators import register_creator
-from shortvideo.settings import LOCAL_TOKEN_SECRET
-from tests.fakes import ScriptedVideoModel, memory_services
+from tests.fakes import ScriptedVideoModel, memory_services, register_creator
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
@@ -30,7 +28,7 @@ def svc(tmp_path):
 
 @pytest.fixture
 def token(svc) -> str:
-    return register_creator(svc.creators, "Ada", NOW, token_secret=LOCAL_TOKEN_SECRET)[1]
+    return register_creator(svc, "Ada")[1]
 
 
 @pytest.fixture
@@ -96,7 +94,7 @@ def test_cors_is_granted_to_no_origin_by_default(client, token):
 
 def test_cors_only_for_configured_origins(tmp_path):
     svc = _services(tmp_path, CORS_ALLOWED_ORIGINS="https://app.example, https://b.example")
-    _, token = register_creator(svc.creators, "Ada", NOW, token_secret=LOCAL_TOKEN_SECRET)
+    _, token = register_creator(svc, "Ada")
     client = TestClient(create_app(svc))
     ask = {"Access-Control-Request-Method": "POST",
            "Access-Control-Request-Headers": "authorization,content-type"}  # fmt: skip
@@ -122,7 +120,7 @@ def test_a_deeply_nested_body_is_a_400_naming_body(client, svc, token, body):
 
 def test_a_402_says_the_service_is_at_capacity_and_nothing_about_amounts(tmp_path):
     svc = _services(tmp_path, MONTHLY_BUDGET_USD="30")
-    _, token = register_creator(svc.creators, "Ada", NOW, token_secret=LOCAL_TOKEN_SECRET)
+    _, token = register_creator(svc, "Ada")
     client = TestClient(create_app(svc))
     assert client.post("/videos", json={"theme": "a"}, headers=auth(token)).status_code == 202
     refused = client.post("/videos", json={"theme": "b"}, headers=auth(token))

@@ -10,14 +10,12 @@ from fastapi.testclient import TestClient
 
 from demo_providers.script_writer import DemoScriptWriter
 from shortvideo.api import create_app
-from shortvideo.creators import register_creator
-from shortvideo.settings import LOCAL_TOKEN_SECRET
 from shortvideo.stages import monitor_stage
 from shortvideo.stages.cancel import cancel_job
 from shortvideo.stages.runner import utcnow
 from shortvideo.stages.script_stage import handle_script
 from shortvideo.stages.video_stage import handle_video
-from tests.fakes import FixedScriptModel, ScriptedVideoModel, memory_services
+from tests.fakes import FixedScriptModel, ScriptedVideoModel, memory_services, register_creator
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
@@ -30,7 +28,7 @@ def _svc(tmp_path: Any, **env: str) -> Any:
 
 
 def _token(svc: Any, name: str) -> dict[str, str]:
-    token = register_creator(svc.creators, name, NOW, token_secret=LOCAL_TOKEN_SECRET)[1]
+    token = register_creator(svc, name)[1]
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -45,17 +45,29 @@ def test_every_ref_resolves_from_the_document_root(document):
     assert "$defs" not in repr(document)
 
 
-def test_auth_is_a_bearer_security_scheme_not_a_header_parameter(document):
-    assert document["components"]["securitySchemes"]["HTTPBearer"] == {
-        "type": "http",
-        "scheme": "bearer",
-        "description": "a creator's API token",
+# Signing in and out is done without a principal (the cookie, when any, is only cleared).
+UNAUTHENTICATED = {("post", "/session"), ("delete", "/session")}
+
+
+def test_auth_is_a_bearer_or_a_cookie_security_scheme_not_a_parameter(document):
+    assert document["components"]["securitySchemes"] == {
+        "HTTPBearer": {"type": "http", "scheme": "bearer",
+                       "description": "a personal API token (svt1_...)"},
+        "APIKeyCookie": {"type": "apiKey", "in": "cookie", "name": "__session",
+                         "description": "the browser session (POST /session); state changes "
+                         "need Origin: APP_ORIGIN"},
     }
+    seen = set()
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
-            assert operation["security"] == [{"HTTPBearer": []}], (method, path)
+            seen.add((method, path))
+            # Either one: two requirement objects are alternatives in OpenAPI.
+            expected = None if (method, path) in UNAUTHENTICATED else [
+                {"HTTPBearer": []}, {"APIKeyCookie": []}]
+            assert operation.get("security") == expected, (method, path)
             names = [p["name"].lower() for p in operation.get("parameters", [])]
-            assert "authorization" not in names
+            assert "authorization" not in names and "__session" not in names
+    assert seen >= UNAUTHENTICATED and ("get", "/admin/users") in seen
 
 
 def test_every_error_status_is_documented_with_the_error_body(document):
@@ -68,9 +80,8 @@ def test_every_error_status_is_documented_with_the_error_body(document):
                 statuses.add(status)
                 schema = response["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/ErrorBody"}, status
-    assert statuses == {"400", "401", "402", "403", "404", "405", "409", "413", "422", "429"} | {
-        "500"
-    }
+    assert statuses == {"400", "401", "402", "403", "404", "405", "409", "413", "422", "429",
+                        "500"}
     body = document["components"]["schemas"]["ErrorBody"]
     detail = _resolve(document, body["properties"]["error"]["$ref"])
     assert set(detail["required"]) == {"code", "message", "field"}

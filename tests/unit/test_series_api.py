@@ -9,11 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shortvideo.api import create_app
-from shortvideo.creators import register_creator
 from shortvideo.models import Character
 from shortvideo.series.dispatcher import run_dispatcher
-from shortvideo.settings import LOCAL_TOKEN_SECRET
-from tests.fakes import FixedScriptModel, ScriptedVideoModel, memory_services
+from tests.fakes import FixedScriptModel, ScriptedVideoModel, memory_services, register_creator
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 DAILY = {"name": "Octopus facts", "cron": "0 9 * * 1-5", "time_zone": "Europe/Paris",
@@ -38,7 +36,7 @@ def svc(tmp_path: Any) -> Any:
 @pytest.fixture
 def tokens(svc: Any) -> dict[str, str]:
     return {
-        name: register_creator(svc.creators, name, NOW, token_secret=LOCAL_TOKEN_SECRET)[1]
+        name: register_creator(svc, name)[1]
         for name in ("ada", "bob")
     }
 

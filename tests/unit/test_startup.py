@@ -19,6 +19,7 @@ PROD = {
     "OIDC_AUDIENCE": "https://video-agent-abc-uc.a.run.app/",
     "OIDC_ALLOWED_SERVICE_ACCOUNTS": "tasks@acme-shortvideo.iam.gserviceaccount.com",
     "API_TOKEN_SECRET": "s" * 48,
+    "APP_ORIGIN": "https://app.acme.example",
 }
 
 
@@ -117,6 +118,15 @@ def test_a_function_must_verify_its_callers(service, change, variable):
     assert problems(service, env) == [variable]
     # The creator API authenticates creators, not OIDC callers: none of this concerns it.
     assert problems("api", env) == []
+
+
+@pytest.mark.parametrize("origin", [None, "http://app.acme.example", "https://127.0.0.1:8080"])
+def test_the_api_needs_its_one_https_app_origin(origin):
+    env = {k: v for k, v in PROD.items() if k != "APP_ORIGIN"}
+    if origin:
+        env["APP_ORIGIN"] = origin
+    assert problems("api", env) == ["APP_ORIGIN"]
+    assert problems("video_agent", env) == []
 
 
 def test_the_api_needs_its_token_secret():

@@ -47,6 +47,9 @@ settings = {
 
 # Left to the code's defaults on purpose (they are the tuned production values).
 settings_defaulted = [
+  "SESSION_LIFETIME_SECONDS",
+  "API_TOKENS_PER_HOUR",
+  "MAX_API_TOKENS_PER_CREATOR",
   "VEO_FALLBACK_AFTER_QUOTA_ERRORS",
   "QUOTA_BACKOFF_SECONDS",
   "LEASE_SECONDS",

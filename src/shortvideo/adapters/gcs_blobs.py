@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -49,12 +50,9 @@ class GcsBlobStore:
         self._bucket.copy_blob(self._bucket.blob(source), self._bucket, destination)
         return self.uri(destination)
 
-    def delete(self, name: str) -> bool:
-        try:
+    def delete(self, name: str) -> None:
+        with contextlib.suppress(gexc.NotFound):  # already gone: a repeated account deletion
             self._bucket.blob(name).delete()
-        except gexc.NotFound:
-            return False
-        return True
 
     def size(self, name: str) -> int | None:
         blob = self._bucket.get_blob(name)

@@ -1,65 +1,107 @@
-"""Bearer tokens: the HMAC is checked first (no read), then the token's SHA-256 is looked up.
+"""The one way a route learns who calls: `current_creator` (decision 0015).
 
-Nothing is cached: each request asks Firestore (one read), so a deleted creator's token stops
-working at once on every instance. A token that is malformed or not signed with the server's
-`API_TOKEN_SECRET` is refused before any database read.
+A request proves itself with `Authorization: Bearer <personal API token>` or with the
+`__session` cookie. A bearer header wins when both come (a cross-site page cannot set one).
+A cookie-authenticated state change (any method but GET, HEAD, OPTIONS) must carry
+`Origin: <APP_ORIGIN>`: SameSite=Lax already keeps the cookie off cross-site subrequests, and
+the Origin check also refuses same-site neighbours and old browsers (CSRF). Nothing is cached.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from fastapi import Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from shortvideo.creators import hash_token, is_signed_token
-from shortvideo.errors import Unauthorized
+from shortvideo.accounts.ports import AccountStore, IdentityProvider
+from shortvideo.accounts.principal import session_creator, token_creator
+from shortvideo.errors import CsrfRefused, Forbidden, SessionRequired, Unauthorized
 from shortvideo.models import Creator
-from shortvideo.ports import CreatorStore
 
+SESSION_COOKIE = "__session"  # the only cookie Firebase Hosting forwards to a backend
 MAX_TOKEN_CHARS = 256
-_UNKNOWN = "unknown or revoked token"
+MAX_COOKIE_CHARS = 4096
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# The OpenAPI document shows both schemes; errors are ours (auto_error off).
+BEARER_SCHEME = HTTPBearer(auto_error=False, description="a personal API token (svt1_...)")
+COOKIE_SCHEME = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False,
+    description="the browser session (POST /session); state changes need Origin: APP_ORIGIN",
+)
 
 
-def bearer_token(authorization: str | None) -> str:
-    if not authorization:
-        raise Unauthorized("send Authorization: Bearer <token>", field="authorization")
-    scheme, _, token = authorization.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN_CHARS:
-        raise Unauthorized("the Authorization header must be Bearer <token>", field="authorization")
-    return token
+@dataclass(frozen=True)
+class Authenticator:
+    identity: IdentityProvider
+    store: AccountStore
+    token_secret: str
+    app_origin: str | None
+
+    def check_origin(self, request: Request) -> None:
+        """CSRF: a cookie-carried state change must come from the app's own origin."""
+        if request.method in SAFE_METHODS:
+            return
+        origin = request.headers.get("origin")
+        if not self.app_origin or origin != self.app_origin:
+            raise CsrfRefused(
+                "a signed-in browser request that changes something must come from the app's "
+                "own origin", field="origin")
+
+    def creator_for(self, request: Request, bearer: HTTPAuthorizationCredentials | None,
+                    cookie: str | None) -> Creator:
+        if request.headers.get("authorization"):
+            if bearer is None or bearer.scheme.lower() != "bearer":
+                raise Unauthorized("the Authorization header must be Bearer <token>",
+                                   field="authorization")
+            token = bearer.credentials.strip()
+            if not token or len(token) > MAX_TOKEN_CHARS:
+                raise Unauthorized("unknown or revoked token", field="authorization")
+            return token_creator(self.store, token, self.token_secret, datetime.now(UTC))
+        if cookie:
+            if len(cookie) > MAX_COOKIE_CHARS:
+                raise Unauthorized("invalid session: sign in again", field=SESSION_COOKIE)
+            self.check_origin(request)
+            return session_creator(self.identity, cookie)
+        raise Unauthorized("sign in (the __session cookie) or send Authorization: Bearer <token>",
+                           field="authorization")
 
 
-class TokenAuthenticator:
-    """Finds the live creator of a correctly signed token."""
-
-    def __init__(self, store: CreatorStore, token_secret: str) -> None:
-        self._store = store
-        self._secret = token_secret
-
-    def creator_for(self, authorization: str | None) -> Creator:
-        token = bearer_token(authorization)
-        if not is_signed_token(token, self._secret):
-            raise Unauthorized(_UNKNOWN, field="authorization")
-        creator = self._store.find_by_token_hash(hash_token(token))
-        if creator is None:
-            raise Unauthorized(_UNKNOWN, field="authorization")
-        return creator
-
-
-# The OpenAPI document shows a bearer security scheme; errors are ours (auto_error off).
-BEARER_SCHEME = HTTPBearer(auto_error=False, description="a creator's API token")
-
-
-def bearer_dependency(auth: TokenAuthenticator) -> Callable[..., Creator]:
-    """A FastAPI dependency (run in the thread pool: the lookup may block on Firestore)."""
+def creator_dependency(auth: Authenticator) -> Callable[..., Creator]:
+    """`current_creator`: a FastAPI dependency (run in the thread pool: it may block on I/O)."""
 
     def current_creator(
-        credentials: HTTPAuthorizationCredentials | None = Depends(BEARER_SCHEME),  # noqa: B008
+        request: Request,
+        bearer: HTTPAuthorizationCredentials | None = Depends(BEARER_SCHEME),  # noqa: B008
+        cookie: str | None = Depends(COOKIE_SCHEME),
     ) -> Creator:
-        if credentials is None:
-            raise Unauthorized("send Authorization: Bearer <token>", field="authorization")
-        return auth.creator_for(f"{credentials.scheme} {credentials.credentials}")
+        return auth.creator_for(request, bearer, cookie)
 
     return current_creator
+
+
+def admin_dependency(current_creator: Callable[..., Creator]) -> Callable[..., Creator]:
+    """`current_admin`: the creator, when it has the admin role; else 403 forbidden."""
+
+    def current_admin(creator: Creator = Depends(current_creator)) -> Creator:  # noqa: B008
+        if not creator.is_admin:
+            raise Forbidden("this route is for admins", field="authorization")
+        return creator
+
+    return current_admin
+
+
+def session_dependency(current_creator: Callable[..., Creator]) -> Callable[..., Creator]:
+    """The creator of a browser session: tokens and the account itself are managed only there,
+    so a leaked API token can neither mint more tokens nor delete the account."""
+
+    def current_session_creator(creator: Creator = Depends(current_creator)) -> Creator:  # noqa: B008
+        if creator.auth != "session":
+            raise SessionRequired("sign in with the browser session for this",
+                                  field="authorization")
+        return creator
+
+    return current_session_creator

@@ -10,7 +10,6 @@ from pydantic import BaseModel
 
 from shortvideo.api.body import read_json_body
 from shortvideo.api.openapi import errors
-from shortvideo.errors import Forbidden
 from shortvideo.models import Creator
 from shortvideo.studio import music
 from shortvideo.wiring import Services
@@ -26,17 +25,6 @@ class Track(BaseModel):
 
 class TrackList(BaseModel):
     tracks: list[Track]
-
-
-def admin_dependency(current_creator: Callable[..., Creator]) -> Callable[..., Creator]:
-    """The signed-in creator if it is an admin; else 403 forbidden."""
-
-    def current_admin(creator: Creator = Depends(current_creator)) -> Creator:  # noqa: B008
-        if "admin" not in creator.roles:
-            raise Forbidden("this needs an admin account", field="authorization")
-        return creator
-
-    return current_admin
 
 
 def music_router(

@@ -31,17 +31,20 @@ class ErrorBody(BaseModel):
 
 _WHY = {
     400: "the body is not a JSON object (field `body`)",
-    401: "no token, or one that is unknown, revoked or not ours (field `authorization`)",
+    401: "no session or token, or one that is unknown, expired or revoked",
     402: "the service is at capacity for this month",
-    403: "the route needs an admin account (`forbidden`)",
-    404: "no such video, character, track or schedule of yours, or no such route",
+    403: "not allowed: `forbidden` (admins only), `email_not_verified`, `session_required` "
+    "(not with an API token), `csrf_refused` (a cookie request from another origin), "
+    "`recent_sign_in_required`",
+    404: "no such video, character, track, token or schedule of yours, or no such route",
     405: "the method is not allowed on this path",
     409: "the video is already finished (`not_cancellable`) or not yet (`not_viewable`), or "
-    "you have as many schedules as allowed (`schedule_limit_reached`)",
+    "you have as many schedules or tokens as allowed (`schedule_limit_reached`, "
+    "`too_many_tokens`)",
     413: "the body is over 64 KiB, or an uploaded image over 5 MB (field `image`)",
     422: "a field is invalid (named in `field`)",
-    429: "too many new videos (`rate_limited`, see Retry-After) or unfinished ones "
-    "(`too_many_running_jobs`)",
+    429: "too many new videos or tokens (`rate_limited`, see Retry-After) or unfinished "
+    "videos (`too_many_running_jobs`)",
     500: "an internal error, without details",
 }
 

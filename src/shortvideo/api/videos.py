@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from shortvideo.api import views
 from shortvideo.api.body import read_json_body
 from shortvideo.api.openapi import errors, video_request_body
-from shortvideo.errors import InvalidRequest, UnknownJob
+from shortvideo.errors import EmailNotVerified, InvalidRequest, UnknownJob
 from shortvideo.models import Creator
 from shortvideo.stages.cancel import cancel_job
 from shortvideo.stages.intake import create_creator_job
@@ -30,7 +30,7 @@ def request_for(creator: Creator, payload: dict[str, Any]) -> dict[str, Any]:
     """The intake payload: the body's fields (the creator is the token's, never the body's)."""
     if "created_by" in payload:
         raise InvalidRequest(
-            "created_by comes from your token and must not be in the body", field="created_by"
+            "created_by comes from your sign-in and must not be in the body", field="created_by"
         )
     return payload
 
@@ -45,7 +45,7 @@ def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> API
         status_code=202,
         openapi_extra=video_request_body(),
         response_model=views.Created,
-        responses=errors(400, 401, 402, 405, 413, 422, 429, 500),
+        responses=errors(400, 401, 402, 403, 405, 413, 422, 429, 500),
     )
     async def create_video(
         request: Request,
@@ -54,6 +54,8 @@ def videos_router(svc: Services, current_creator: Callable[..., Creator]) -> API
             None, alias=idempotency.HEADER, description="a retried creation gets the first answer"
         ),
     ) -> JSONResponse:
+        if not creator.email_verified:
+            raise EmailNotVerified("verify your email address before creating videos")
         payload = request_for(creator, await read_json_body(request))
         if idempotency_key is None:
             job = await run_in_threadpool(create_creator_job, svc, creator.creator_id, payload)
