@@ -19,7 +19,7 @@ def services(**overrides: str) -> Services:
 
 def token_of(svc: Services, name: str) -> dict[str, str]:
     """A personal API token of a new creator whose id is `name` (accounts, decision 0015)."""
-    _, token = add_creator(os.environ, name)
+    _, token = add_creator(os.environ, name, creator_id=name)
     return {"Authorization": f"Bearer {token}"}
 
 
