@@ -357,6 +357,12 @@ class DirBlobStore:
     def copy(self, source: str, destination: str) -> str:
         return self.upload_bytes(destination, self.download_bytes(source), "")
 
+    def size(self, name: str) -> int | None:
+        return self._path(name).stat().st_size if self._path(name).is_file() else None
+
+    def download_range(self, name: str, start: int, end: int) -> bytes:
+        return self.download_bytes(name)[start : end + 1]
+
     def delete(self, name: str) -> None:
         self._path(name).unlink(missing_ok=True)
 
@@ -533,6 +539,9 @@ def memory_services(tmp_path: Path, **env: str) -> Services:
     # more videos than one free allowance.
     defaults = {"PIPELINE_WORKDIR": str(tmp_path / "work"), "BILLING_ENFORCED": "false"}
     settings = settings_from({**defaults, **env})
+    from shortvideo.studio.media import ApiSignedUrls
+    from tests.fakes_studio import MemoryCatalog, MemoryLibrary
+
     jobs = MemoryJobStore()
     services = Services(
         settings=settings,
@@ -540,6 +549,9 @@ def memory_services(tmp_path: Path, **env: str) -> Services:
         blobs=DirBlobStore(tmp_path / "blobs"),
         tasks=RecordingTaskQueue(),
         limiter=WindowRateLimiter(),
+        library=MemoryLibrary(jobs),
+        catalog=MemoryCatalog(),
+        media=ApiSignedUrls(settings.api_token_secret, settings.media_url_seconds),
         schedules=MemoryScheduleStore(jobs),
         accounts=memory_accounts(),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shortvideo.logs import get_logger
 from shortvideo.ports import BlobStore, Narrator, ScriptModel, Transcriber, VideoModel
 from shortvideo.settings import Settings
+from shortvideo.studio.ports import ImageModel
 
 
 def script_model(settings: Settings) -> ScriptModel:
@@ -41,6 +42,15 @@ def video_model(settings: Settings, blobs: BlobStore) -> VideoModel:
         settings.demo_video_latency_seconds,
         settings.demo_video_fail_blocks,
     )
+
+
+def image_model(settings: Settings) -> ImageModel:
+    from demo_providers.image_model import DemoImageModel
+
+    get_logger(stage="characters").warning(
+        "demo_provider", detail="offline character images, no Gemini image model"
+    )
+    return DemoImageModel()
 
 
 def instant_transcriber(settings: Settings) -> Transcriber:

@@ -1,4 +1,4 @@
-"""Seed data for the local emulators: two music tracks and one demo character."""
+"""Seed data for the local emulators: five music tracks (catalogued) and one demo character."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from devstack.clients import firestore_client, storage_client
 log = logging.getLogger("devstack.seed")
 
 MUSIC_EXTENSION = "mp3"
-MUSIC_NAMES = ("calm", "upbeat")
+MUSIC_NAMES = ("calm", "upbeat", "lofi", "ambient", "epic")
+MUSIC_SECONDS = 8.0
+# The track id is also its category in the seed; a real catalogue has several per category.
+MUSIC_LICENSE = "synthesized locally by devstack.seed (no third-party rights)"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 CHARACTER_ID = "nova"
 CHARACTER_OBJECT = f"characters/{CHARACTER_ID}.png"
@@ -34,13 +37,16 @@ _UPBEAT_CHORDS = [  # C  G  Am  F, twice, one second each
 ] * 2
 
 
-def character_document(bucket: str) -> dict[str, str]:
+def character_document(bucket: str) -> dict[str, object]:
     return {
         "character_id": CHARACTER_ID,
         "name": "Nova",
         "description": "a curious silver-haired explorer in a teal jacket",
         "reference_image_uri": f"gs://{bucket}/{CHARACTER_OBJECT}",
+        "image_object": CHARACTER_OBJECT,
         "created_by": "local-demo",
+        "shared": True,  # the catalogue's: every creator may use it, none may delete it
+        "style": "cinematic",
     }
 
 
@@ -68,18 +74,51 @@ def _arpeggio_terms(chords: Sequence[Sequence[float]], seconds: float, amp: floa
     return terms
 
 
+def _octave_down(chords: Sequence[Sequence[float]]) -> list[tuple[float, ...]]:
+    return [tuple(f / 2 for f in chord) for chord in chords]
+
+
+def _music_recipe(name: str) -> tuple[list[str], str]:
+    """The expression terms and the effect chain of each seeded track."""
+    if name == "calm":
+        return _chord_terms(_CALM_CHORDS, 2.0, 0.1), "tremolo=f=3:d=0.3"
+    if name == "upbeat":
+        terms = _chord_terms(_UPBEAT_CHORDS, 1.0, 0.07) + _arpeggio_terms(_UPBEAT_CHORDS, 1.0, 0.15)
+        return terms, "tremolo=f=4:d=0.6"
+    if name == "lofi":  # soft chords, muffled, a slow wobble
+        terms = _chord_terms(_CALM_CHORDS, 2.0, 0.09) + _arpeggio_terms(_CALM_CHORDS, 2.0, 0.06)
+        return terms, "lowpass=f=1800,vibrato=f=0.8:d=0.15"
+    if name == "ambient":  # long pads an octave down, slowly breathing
+        return _chord_terms(_octave_down(_CALM_CHORDS), 2.0, 0.12), "tremolo=f=0.5:d=0.5"
+    if name == "epic":  # low chords and bright, fast arpeggios
+        chords = _octave_down(_UPBEAT_CHORDS)
+        return _chord_terms(chords, 1.0, 0.1) + _arpeggio_terms(_UPBEAT_CHORDS, 1.0, 0.18), (
+            "tremolo=f=6:d=0.3"
+        )
+    raise ValueError(f"no recipe for music {name!r}")
+
+
 def render_music(name: str, dest: Path) -> None:
     """A few seconds of tonal, loopable music as MP3 (libmp3lame)."""
-    if name == "calm":
-        terms, seconds, tremolo = _chord_terms(_CALM_CHORDS, 2.0, 0.1), 8.0, "f=3:d=0.3"
-    else:
-        chords = _UPBEAT_CHORDS
-        terms = _chord_terms(chords, 1.0, 0.07) + _arpeggio_terms(chords, 1.0, 0.15)
-        seconds, tremolo = 8.0, "f=4:d=0.6"
+    terms, effects = _music_recipe(name)
+    seconds = MUSIC_SECONDS
     source = f"aevalsrc=exprs='{'+'.join(terms)}':s=44100:d={seconds}"
     fades = f"afade=t=in:d=0.05,afade=t=out:st={seconds - 0.15}:d=0.15"
-    _ffmpeg(["-f", "lavfi", "-i", source, "-af", f"tremolo={tremolo},{fades}", "-ac", "2",
+    _ffmpeg(["-f", "lavfi", "-i", source, "-af", f"{effects},{fades}", "-ac", "2",
              "-c:a", "libmp3lame", "-b:a", "128k", str(dest)])
+
+
+def music_track_document(name: str) -> dict[str, object]:
+    """music_tracks/{name}: what GET /music lists and a job's `music` names."""
+    return {
+        "track_id": name,
+        "name": name.capitalize(),
+        "category": name,
+        "duration": MUSIC_SECONDS,
+        "object": f"music/{name}.{MUSIC_EXTENSION}",
+        "license": MUSIC_LICENSE,
+        "retired": False,
+    }
 
 
 def render_character_png(label: str, dest: Path) -> None:
@@ -137,4 +176,6 @@ def seed(env: Mapping[str, str], cache_dir: Path) -> None:
         bucket.blob(object_name).upload_from_filename(str(path), content_type=content_type)
     db = firestore_client(env)
     db.collection("characters").document(CHARACTER_ID).set(character_document(bucket_name))
+    for name in MUSIC_NAMES:
+        db.collection("music_tracks").document(name).set(music_track_document(name))
     log.info("seeded %s music tracks and character %s", len(MUSIC_NAMES), CHARACTER_ID)

@@ -141,6 +141,14 @@ class BlobStore(Protocol):
         """Delete the object; nothing happens when there is none."""
         ...
 
+    def size(self, name: str) -> int | None:
+        """The object's size in bytes; None when there is no such object."""
+        ...
+
+    def download_range(self, name: str, start: int, end: int) -> bytes:
+        """Bytes start..end (inclusive) of the object."""
+        ...
+
     def uri(self, name: str) -> str:
         """gs://bucket/name"""
         ...

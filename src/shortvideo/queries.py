@@ -14,7 +14,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Filter:
     field: str
-    op: str  # "==", "in", "<", ">=", ...
+    op: str  # "==", "in", "<", ">=", "array_contains", ...
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,29 @@ class Query:
     @property
     def needs_composite_index(self) -> bool:
         return len(self.fields) > 1
+
+
+def _library_queries() -> tuple[Query, ...]:
+    """GET /videos/my-videos: by date, views or duration (then date), each with or without a
+    status filter and a library key (studio.library: one array-contains for any mix of style,
+    language, character and favorite)."""
+    queries = []
+    for sort, orders in (
+        ("date", ("created_at",)),
+        ("views", ("views", "created_at")),
+        ("duration", ("duration", "created_at")),
+    ):
+        for with_status in (False, True):
+            for with_key in (False, True):
+                filters = [Filter("created_by", "==")]
+                if with_status:
+                    filters.append(Filter("status", "=="))
+                if with_key:
+                    filters.append(Filter("library_keys", "array_contains"))
+                name = f"library_by_{sort}" + "_status" * with_status + "_key" * with_key
+                order = tuple(Order(o, "DESCENDING") for o in orders)
+                queries.append(Query(name, "video_status", tuple(filters), order))
+    return tuple(queries)
 
 
 QUERIES: tuple[Query, ...] = (
@@ -82,4 +105,19 @@ QUERIES: tuple[Query, ...] = (
     Query("api_tokens_of_creator", "api_tokens", (Filter("owner", "=="),)),
     Query("jobs_of_creator", "video_status", (Filter("created_by", "=="),)),
     Query("series_slots_of_creator", "series_slots", (Filter("created_by", "=="),)),
+    *_library_queries(),
+    # GET /characters: a creator's characters, newest first.
+    Query(
+        "characters_of_creator",
+        "characters",
+        (Filter("created_by", "=="),),
+        (Order("created_at", "DESCENDING"),),
+    ),
+    # GET /characters: the catalogue's shared characters.
+    Query("shared_characters", "characters", (Filter("shared", "=="),)),
+    # GET /music: the catalogue's live tracks.
+    Query("music_tracks_live", "music_tracks", (Filter("retired", "=="),)),
+    # The monitor purges late objects of deleted videos until their tombstone expires.
+    Query("deleted_videos_to_purge", "deleted_videos", (Filter("purge_until", ">="),)),
+    Query("deleted_videos_expired", "deleted_videos", (Filter("purge_until", "<"),)),
 )

@@ -115,6 +115,16 @@ class Settings(BaseModel):
     create_video_per_minute: int = Field(5, alias="CREATE_VIDEO_PER_MINUTE", ge=0)
     create_video_per_hour: int = Field(30, alias="CREATE_VIDEO_PER_HOUR", ge=0)
     max_running_jobs_per_creator: int = Field(3, alias="MAX_RUNNING_JOBS_PER_CREATOR", ge=0)
+    create_character_per_minute: int = Field(3, alias="CREATE_CHARACTER_PER_MINUTE", ge=0)
+    create_character_per_hour: int = Field(20, alias="CREATE_CHARACTER_PER_HOUR", ge=0)
+    # Private media (decision 0016): "gcs" answers V4 signed URLs of the bucket (signed through
+    # IAM signBlob with the service's own account, or MEDIA_SIGNING_KEY_FILE's key); "api"
+    # answers URLs signed by the API itself and served by it with Range support (the GCS
+    # emulator cannot check signatures). Both expire after MEDIA_URL_SECONDS.
+    media_url_mode: str = Field("api", alias="MEDIA_URL_MODE", pattern=r"^(api|gcs)$")
+    media_url_seconds: int = Field(900, alias="MEDIA_URL_SECONDS", ge=60, le=604800)
+    media_signing_service_account: str = Field("", alias="MEDIA_SIGNING_SERVICE_ACCOUNT")
+    media_signing_key_file: Path | None = Field(None, alias="MEDIA_SIGNING_KEY_FILE")
     # Scheduled series (decision 0018): schedules per creator; a slot due longer ago than the
     # catch-up window (dispatcher down, or the schedule paused) is not made; a proposed theme
     # never repeats the series' last N themes.

@@ -24,6 +24,7 @@ from shortvideo.ports import (
     VideoModel,
 )
 from shortvideo.settings import Settings, get_settings
+from shortvideo.studio.ports import CatalogStore, ImageModel, LibraryStore, MediaUrls
 
 if TYPE_CHECKING:
     from shortvideo.accounts.wiring import Accounts
@@ -43,6 +44,9 @@ class Services:
     blobs: BlobStore
     tasks: TaskQueue
     limiter: RateLimiter
+    library: LibraryStore
+    catalog: CatalogStore
+    media: MediaUrls
     schedules: ScheduleStore
     billing: BillingStore | None = None  # the creator API's; None in processes without billing
     # The one clock of intake and billing (months, ledger times); tests inject their own.
@@ -63,6 +67,13 @@ class Services:
         if "video" not in self._lazy:
             self._lazy["video"] = _video_model(self.settings, self.blobs)
         model: VideoModel = self._lazy["video"]
+        return model
+
+    @property
+    def image_model(self) -> ImageModel:
+        if "image" not in self._lazy:
+            self._lazy["image"] = _image_model(self.settings)
+        model: ImageModel = self._lazy["image"]
         return model
 
     @property
@@ -111,6 +122,15 @@ def _script_model(settings: Settings) -> ScriptModel:
     return model
 
 
+def _image_model(settings: Settings) -> ImageModel:
+    if settings.model_provider == "google":
+        from shortvideo.adapters.google_image import NanoBananaImageModel
+
+        return NanoBananaImageModel(settings)
+    model: ImageModel = _plugin(PROVIDER_GROUP, settings.model_provider).image_model(settings)
+    return model
+
+
 def _narrator(settings: Settings) -> Narrator:
     if settings.model_provider == "google":
         from shortvideo.adapters.google_tts import GeminiNarrator
@@ -139,12 +159,38 @@ def _video_model(settings: Settings, blobs: BlobStore) -> VideoModel:
     return model
 
 
+def media_urls(settings: Settings, storage_client: Any) -> MediaUrls:
+    """Signed media URLs: the bucket's V4 ones ("gcs"), or the API's own ("api", local)."""
+    if settings.media_url_mode == "api":
+        from shortvideo.studio.media import ApiSignedUrls
+
+        return ApiSignedUrls(settings.api_token_secret, settings.media_url_seconds)
+    from shortvideo.adapters.gcs_signed_urls import GcsSignedUrls
+
+    key = None
+    if settings.media_signing_key_file is not None:
+        from google.oauth2 import service_account
+
+        key = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
+            str(settings.media_signing_key_file)
+        )
+    return GcsSignedUrls(
+        storage_client,
+        settings.bucket,
+        settings.media_url_seconds,
+        key_credentials=key,
+        service_account_email=settings.media_signing_service_account,
+    )
+
+
 def build_services(settings: Settings) -> Services:
     from google.cloud import firestore, storage  # type: ignore[attr-defined]
 
     from shortvideo.adapters.cloud_tasks import CloudTasksQueue, build_client
     from shortvideo.adapters.firestore_billing import FirestoreBillingStore
+    from shortvideo.adapters.firestore_catalog import FirestoreCatalog
     from shortvideo.adapters.firestore_jobs import FirestoreJobStore
+    from shortvideo.adapters.firestore_library import FirestoreLibrary
     from shortvideo.adapters.firestore_limits import FirestoreRateLimiter
     from shortvideo.adapters.firestore_schedules import FirestoreScheduleStore
     from shortvideo.adapters.gcs_blobs import GcsBlobStore
@@ -153,13 +199,17 @@ def build_services(settings: Settings) -> Services:
     local_signer = None
     if settings.oidc_signing_key_file is not None and settings.environment == "local":
         local_signer = _plugin(TOKEN_SIGNER_GROUP, "local")(settings)
+    storage_client = storage.Client(project=settings.project)
     return Services(
         settings=settings,
         jobs=FirestoreJobStore(db),
         limiter=FirestoreRateLimiter(db),
-        blobs=GcsBlobStore(storage.Client(project=settings.project), settings.bucket),
+        blobs=GcsBlobStore(storage_client, settings.bucket),
         tasks=CloudTasksQueue(build_client(settings), settings, local_signer),
         billing=FirestoreBillingStore(db),
+        library=FirestoreLibrary(db),
+        catalog=FirestoreCatalog(db),
+        media=media_urls(settings, storage_client),
         schedules=FirestoreScheduleStore(db),
     )
 

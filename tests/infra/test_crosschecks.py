@@ -28,6 +28,8 @@ FORBIDDEN_OUTSIDE_LOCAL = {
     "STRIPE_API_BASE",
     # Locally signed doorbells (the local stack's stand-in for Google's OIDC certificates).
     "OIDC_CERTS_FILE",
+    # A private key in a file: Cloud Run signs media URLs through IAM signBlob instead.
+    "MEDIA_SIGNING_KEY_FILE",
     "OIDC_SIGNING_KEY_FILE",
 }
 
@@ -254,7 +256,7 @@ def index_serves(index: tuple[str, ...], query_collection: str, query: object) -
     collection, fields = index[0], index[1]
     if collection != query_collection:
         return False
-    equality = {f.field for f in query.filters if f.op in ("==", "in")}
+    equality = {f.field for f in query.filters if f.op in ("==", "in", "array_contains")}
     ordered = [(o.field, o.direction) for o in query.order]
     prefix, rest = fields[: len(equality)], fields[len(equality):]
     return {name for name, _ in prefix} == equality and list(rest) == ordered

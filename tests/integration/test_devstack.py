@@ -181,7 +181,7 @@ def test_cloud_task_waits_for_its_schedule_time(emulators: Stack, receiver: tupl
 
 def test_seed_music_and_character(clean_emulators: Stack, tmp_path: Path) -> None:
     bucket = storage.Client().bucket(os.environ["PIPELINE_BUCKET"])
-    for track in ("calm", "upbeat"):
+    for track in ("calm", "upbeat", "lofi", "ambient", "epic"):
         data = bucket.blob(f"music/{track}.{MUSIC_EXTENSION}").download_as_bytes()
         probed = _ffprobe(data, tmp_path, f".{MUSIC_EXTENSION}")
         assert float(probed["format"]["duration"]) >= 4  # type: ignore[index]
@@ -190,7 +190,8 @@ def test_seed_music_and_character(clean_emulators: Stack, tmp_path: Path) -> Non
         "character_id": "nova", "name": "Nova",
         "description": "a curious silver-haired explorer in a teal jacket",
         "reference_image_uri": "gs://shortvideo-local/characters/nova.png",
-        "created_by": "local-demo",
+        "image_object": "characters/nova.png", "created_by": "local-demo", "shared": True,
+        "style": "cinematic",
     }
     png = bucket.blob("characters/nova.png").download_as_bytes()
     assert png.startswith(b"\x89PNG")
@@ -206,6 +207,6 @@ def test_wipe_deletes_everything_then_seeds_again(emulators: Stack) -> None:
     assert not db.collection("video_status").document("doomed").get().exists
     assert list(db.collection("video_status").stream()) == []
     names = {b.name for b in bucket.list_blobs()}
-    assert names == {"characters/nova.png", f"music/calm.{MUSIC_EXTENSION}",
-                     f"music/upbeat.{MUSIC_EXTENSION}"}
+    assert names == {"characters/nova.png"} | {
+        f"music/{n}.{MUSIC_EXTENSION}" for n in ("calm", "upbeat", "lofi", "ambient", "epic")}
     assert db.collection("characters").document("nova").get().exists

@@ -223,16 +223,20 @@ def test_compact_view_shows_final_urls_when_completed_and_error_when_failed(clie
         v["video_id"]: v
         for v in client.get("/videos/my-videos", headers=auth(tokens["ada"])).json()["videos"]
     }
-    assert videos[done]["final_video_url"] == "http://x/final.mp4"
-    assert videos[done]["thumbnail_url"] == "http://x/t.jpg" and videos[done]["duration"] == 64.0
+    # Never the stored public URL: a signed one of the private object.
+    assert videos[done]["final_video_url"].startswith(f"/media/final/{done}.mp4?expires=")
+    assert videos[done]["thumbnail_url"].startswith(f"/media/thumbnails/{done}.jpg?expires=")
+    assert videos[done]["captions_url"].startswith(f"/media/subtitles/{done}.srt?expires=")
+    assert videos[done]["duration"] == 64.0
     assert videos[failed]["error"] == {
         "stage": "video",
         "code": "content_filtered",
         "message": "no",
     }
     assert set(videos[queued]) == {
-        "video_id", "theme", "status", "created_at", "updated_at", "series_id"
-    }
+        "video_id", "theme", "status", "created_at", "updated_at", "favorite", "views",
+        "series_id",
+    }  # fmt: skip
     detail = client.get(f"/videos/{done}", headers=auth(tokens["ada"])).json()
     assert (detail["width"], detail["height"]) == (720, 1280)
     assert "transcript" not in detail and "lease_owner" not in detail
@@ -243,7 +247,7 @@ def test_compact_view_shows_final_urls_when_completed_and_error_when_failed(clie
 
 def test_unknown_routes_and_methods_answer_json(client, tokens):
     assert_error(client.get("/nowhere"), 404, "path", "not_found")
-    response = client.delete("/videos/my-videos", headers=auth(tokens["ada"]))
+    response = client.put("/videos/my-videos", headers=auth(tokens["ada"]))
     assert_error(response, 405, "method", "method_not_allowed")
 
 
@@ -251,12 +255,12 @@ def test_a_crash_is_a_json_500_without_details(svc, tokens):
     secret = "db-password=hunter2 at /srv/internal/listing.py"
     raised: list[str] = []
 
-    def boom(created_by: str, limit: int, fields: Any = None) -> list[dict[str, Any]]:
+    def boom(query: Any, fields: Any) -> list[dict[str, Any]]:
         # The port's own signature, so the route's call reaches this line and raises it.
-        raised.append(created_by)
+        raised.append(query.created_by)
         raise RuntimeError(secret)
 
-    svc.jobs.list_jobs_by_creator = boom  # type: ignore[method-assign]
+    svc.library.list_library = boom  # type: ignore[method-assign]
     client = TestClient(create_app(svc), raise_server_exceptions=False)
     response = client.get("/videos/my-videos", headers=auth(tokens["ada"]))
     assert raised == ["ada"], "the stub was never reached: the test would prove nothing"

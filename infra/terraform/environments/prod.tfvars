@@ -42,6 +42,7 @@ settings = {
   WHISPER_ENGINE                = "faster-whisper"
   WHISPER_COMPUTE_TYPE          = "int8"
   X264_PRESET                   = "fast"
+  MEDIA_URL_MODE                = "gcs"
 }
 
 # Left to the code's defaults on purpose (they are the tuned production values).
@@ -73,6 +74,11 @@ settings_defaulted = [
   "BILLING_SUBSCRIPTION",
   "BILLING_CURRENCY",
   "BILLING_RETURN_URL",
+  "CREATE_CHARACTER_PER_MINUTE",
+  "CREATE_CHARACTER_PER_HOUR",
+  # Signed media URLs: 15 minutes; signed through IAM signBlob as the service's own account.
+  "MEDIA_URL_SECONDS",
+  "MEDIA_SIGNING_SERVICE_ACCOUNT",
   "SERIES_MAX_SCHEDULES_PER_CREATOR",
   "SERIES_CATCHUP_SECONDS",
   "SERIES_THEME_MEMORY",

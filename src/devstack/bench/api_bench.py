@@ -39,7 +39,17 @@ from shortvideo.models import Language, Style
 
 LIST = "GET /videos/my-videos"
 CREATE = "POST /videos"
-EXPECTED = {LIST: 200, CREATE: 202}
+LIBRARY = "GET /videos/my-videos sorted+filtered, 50 cards"
+EXPECTED = {LIST: 200, CREATE: 202, LIBRARY: 200}
+# The library requests: a sort and a filter each time, 50 finished cards (3 signed URLs each).
+LIBRARY_QUERIES = (
+    {"sort": "views", "limit": 50},
+    {"sort": "duration", "limit": 50},
+    {"sort": "date", "status": "completed", "limit": 50},
+    {"sort": "views", "favorite": "false", "limit": 50},
+    {"sort": "duration", "language": "en", "limit": 50},
+)
+LIBRARY_SHARE = 0.3
 THEMES = ("octopuses", "volcanoes", "bees", "the moon", "old trains", "coral reefs", "owls")
 REQUEST_TIMEOUT = 30.0
 # The bench measures the API's throughput, not its abuse limits (decision 8): those are off.
@@ -103,7 +113,7 @@ def summarize(samples: Sequence[Sample], wall_seconds: float) -> dict[str, Any]:
     """Per endpoint and overall: requests, errors, requests/s, latency percentiles (ms)."""
     endpoints = {
         name: endpoint_summary([s for s in samples if s.endpoint == name], wall_seconds)
-        for name in (LIST, CREATE)
+        for name in (LIST, LIBRARY, CREATE)
     }
     overall = endpoint_summary(samples, wall_seconds)
     return {"endpoints": endpoints, "overall": overall}
@@ -117,6 +127,8 @@ async def _one(
     try:
         if endpoint == CREATE:
             response = await http.post("/videos", json=body, headers=headers)
+        elif endpoint == LIBRARY:
+            response = await http.get("/videos/my-videos", params=body, headers=headers)
         else:
             response = await http.get("/videos/my-videos", params={"limit": 20}, headers=headers)
         status, error = response.status_code, ""
@@ -132,8 +144,12 @@ async def _client(
     n = 0
     while time.perf_counter() < deadline:
         n += 1
-        if rng.random() < post_share:
+        draw = rng.random()
+        if draw < post_share:
             out.append(await _one(http, CREATE, token, video_body(rng, n), t0))
+        elif draw < post_share + LIBRARY_SHARE:
+            query = dict(rng.choice(LIBRARY_QUERIES))
+            out.append(await _one(http, LIBRARY, token, query, t0))
         else:
             out.append(await _one(http, LIST, token, None, t0))
 
@@ -202,6 +218,70 @@ def group_cpu_seconds(pgid: int | None, proc: Path = Path("/proc")) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def finish_warm_jobs(env: Mapping[str, str], seed: int) -> int:
+    """Mark the warm-up jobs finished (no functions run here), with durations and views, so
+    that library pages are full of cards with media URLs; their objects are not needed."""
+    rng = random.Random(seed)
+    db = firestore_client(env)
+    refs = [snap.reference for snap in db.collection("video_status").select([]).stream()]
+    for start in range(0, len(refs), 400):
+        batch = db.batch()
+        for ref in refs[start : start + 400]:
+            batch.update(ref, {"status": "completed", "duration": rng.choice((64.0, 71.0, 85.0)),
+                               "views": rng.randrange(0, 50)})  # fmt: skip
+        batch.commit()
+    return len(refs)
+
+
+def signing_costs(cards: int = 50, urls_per_card: int = 3) -> dict[str, Any]:
+    """In-process: what signing a library page costs with a V4 key signer, uncached and cached.
+
+    On Cloud Run each uncached URL is also one IAM signBlob round trip (not measurable here);
+    the cache makes a repeated page cost no signing at all until URLs near expiry.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import storage  # type: ignore[attr-defined]
+    from google.oauth2 import service_account
+
+    from shortvideo.adapters.gcs_signed_urls import GcsSignedUrls
+    from shortvideo.studio.media import ApiSignedUrls
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()  # fmt: skip
+    credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        {
+            "type": "service_account",
+            "client_email": "bench@demo.iam.gserviceaccount.com",
+            "private_key": pem,
+            "private_key_id": "b",
+            "project_id": "demo",
+            "token_uri": "https://oauth2.googleapis.com/token",
+        }
+    )
+    client = storage.Client(project="demo", credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
+    v4 = GcsSignedUrls(client, "bench", 900, key_credentials=credentials)
+    names = [f"final/{i:04d}.mp4" for i in range(cards * urls_per_card)]
+
+    def page_ms(sign: Callable[[str], str]) -> float:
+        started = time.perf_counter()
+        for name in names:
+            sign(name)
+        return round((time.perf_counter() - started) * 1000, 2)
+
+    api = ApiSignedUrls("bench-secret-of-16+", 900)
+    return {
+        "cards": cards,
+        "urls": len(names),
+        "v4_local_key_uncached_ms": page_ms(v4.signed_url),
+        "v4_cached_ms": page_ms(v4.signed_url),
+        "v4_signatures": v4.signatures,
+        "api_hmac_ms": page_ms(api.signed_url),
+    }
+
+
 def _job_count(env: Mapping[str, str]) -> int:
     jobs = firestore_client(env).collection("video_status")
     return sum(1 for _ in jobs.select([]).stream())
@@ -214,7 +294,7 @@ def bench_api(
     seconds: float = 30.0,
     creators: int = 10,
     post_share: float = 0.2,
-    warmup_jobs: int = 20,
+    warmup_jobs: int = 50,
     seed: int = 4,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
@@ -226,6 +306,7 @@ def bench_api(
         tokens = [add_creator(env, f"Bench creator {i}")[1] for i in range(creators)]
         progress(f"api: warm-up, {warmup_jobs} videos for each of {creators} creators")
         warm = asyncio.run(_warm_up(stack.api_url, tokens, warmup_jobs, seed))
+        finish_warm_jobs(env, seed)
         progress(f"api: {clients} clients for {seconds:g} s, {post_share:.0%} POST")
         watched = {name: stack.pid(name) for name in ("api", "firestore", "tasks", "storage")}
         cpu_before = {name: group_cpu_seconds(pid) for name, pid in watched.items()}
@@ -252,7 +333,9 @@ def bench_api(
             "seconds": seconds,
             "creators": creators,
             "post_share": post_share,
-            "mix": f"{1 - post_share:.0%} {LIST}?limit=20, {post_share:.0%} {CREATE}",
+            "mix": f"{1 - post_share - LIBRARY_SHARE:.0%} {LIST}?limit=20, "
+            f"{LIBRARY_SHARE:.0%} {LIBRARY} {list(LIBRARY_QUERIES)}, {post_share:.0%} {CREATE}",
+            "library_share": LIBRARY_SHARE,
             "loop": "closed: each client sends its next request when the answer arrives",
             "warmup_jobs_per_creator": warmup_jobs,
             "stack": "Firestore, GCS and Cloud Tasks emulators + API (uvicorn, 1 worker); "
@@ -273,4 +356,5 @@ def bench_api(
         # CPU seconds each process group used during the load (2 cores x wall is the most).
         "cpu_seconds": cpu_seconds,
         "cpus": os.cpu_count(),
+        "signing": signing_costs(),
     }

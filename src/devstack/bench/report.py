@@ -131,7 +131,11 @@ def results_rows(results: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     )
     rows += orchestration_rows(results)
     api_note = api_setup_note(results)
-    for endpoint in ("GET /videos/my-videos", "POST /videos"):
+    for endpoint in (
+        "GET /videos/my-videos",
+        "GET /videos/my-videos sorted+filtered, 50 cards",
+        "POST /videos",
+    ):
         stats = get(results, "api.endpoints")
         stats = stats.get(endpoint) if isinstance(stats, Mapping) else None
         if isinstance(stats, Mapping) and "p50_ms" in stats:
@@ -140,6 +144,14 @@ def results_rows(results: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
             rows.append((f"API {endpoint}: p50 / p95, ms", latency, api_note))
             rows.append((f"API {endpoint}: requests/s, errors", rate, f"of {stats['requests']}"))
             api_note = ""
+    signing = get(results, "api.signing")
+    if isinstance(signing, Mapping) and "v4_local_key_uncached_ms" in signing:
+        rows.append((
+            f"Signing {signing['cards']} cards ({signing['urls']} URLs), ms",
+            f"{_cell(signing['v4_local_key_uncached_ms'])} / {_cell(signing['v4_cached_ms'])}",
+            "V4 with a local key, uncached / cached; on Cloud Run + 1 IAM signBlob call per "
+            f"uncached URL; API HMAC {_cell(signing['api_hmac_ms'])} ms",
+        ))  # fmt: skip
     for name, model in (get(results, "cost.models") or {}).items():
         rows.append((f"Cost of a 64 s video, {model['model']}", f"${model['usd']:.2f}", name))
     add("Storage per video", "cost.storage.total_bytes", "intermediates + final", human_bytes)
@@ -153,9 +165,12 @@ def api_setup_note(results: Mapping[str, Any]) -> str:
     if not isinstance(setup, Mapping):
         return ""
     share = float(setup.get("post_share", 0))
+    library = float(setup.get("library_share", 0))
+    gets = f"{1 - share:.0%} GET" if not library else f"{1 - share - library:.0%} GET"
+    extra = f" / {library:.0%} GET sorted+filtered 50 cards" if library else ""
     return (
         f"{setup.get('clients')} closed-loop clients, {_cell(setup.get('seconds'))} s, "
-        f"{1 - share:.0%} GET / {share:.0%} POST; emulators, no functions"
+        f"{gets}{extra} / {share:.0%} POST; emulators, no functions"
     )
 
 

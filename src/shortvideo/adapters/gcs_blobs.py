@@ -54,6 +54,17 @@ class GcsBlobStore:
         with contextlib.suppress(gexc.NotFound):  # already gone: a repeated account deletion
             self._bucket.blob(name).delete()
 
+    def size(self, name: str) -> int | None:
+        blob = self._bucket.get_blob(name)
+        return None if blob is None else int(blob.size or 0)
+
+    def download_range(self, name: str, start: int, end: int) -> bytes:
+        try:
+            data: bytes = self._bucket.blob(name).download_as_bytes(start=start, end=end)
+        except gexc.NotFound as exc:
+            raise MediaError(f"object {name} not found in {self.bucket}") from exc
+        return data
+
     def uri(self, name: str) -> str:
         return f"gs://{self.bucket}/{name}"
 

@@ -14,13 +14,18 @@ from shortvideo.api.auth import (
     session_dependency,
 )
 from shortvideo.api.billing import billing_router
+from shortvideo.api.characters import characters_router
 from shortvideo.api.edge import install_edge
 from shortvideo.api.errors import install_error_handlers
 from shortvideo.api.me import me_router
+from shortvideo.api.media import media_router
+from shortvideo.api.music import music_router
 from shortvideo.api.openapi import install_openapi
+from shortvideo.api.progress import progress_router
 from shortvideo.api.schedules import schedules_router
 from shortvideo.api.session import session_router
 from shortvideo.api.videos import videos_router
+from shortvideo.studio.media import ApiSignedUrls
 from shortvideo.wiring import Services
 
 
@@ -53,6 +58,11 @@ def create_app(services: Services, accounts: Accounts | None = None) -> FastAPI:
     app.include_router(me_router(services, accounts, current_creator,
                                  session_dependency(current_creator)))
     app.include_router(admin_router(accounts, current_admin))
+    app.include_router(characters_router(services, current_creator))
+    app.include_router(progress_router(services, current_creator))
+    app.include_router(music_router(services, current_creator, current_admin))
+    if isinstance(services.media, ApiSignedUrls):  # "api" mode: the API serves its own URLs
+        app.include_router(media_router(services, services.media))
     app.include_router(schedules_router(services, current_creator))
 
     @app.get("/health", include_in_schema=False)

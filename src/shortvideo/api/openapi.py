@@ -37,12 +37,12 @@ _WHY = {
     403: "not allowed: `forbidden` (admins only), `email_not_verified`, `session_required` "
     "(not with an API token), `csrf_refused` (a cookie request from another origin), "
     "`recent_sign_in_required`",
-    404: "no such video, token or schedule of yours, or no such route",
+    404: "no such video, character, track, token or schedule of yours, or no such route",
     405: "the method is not allowed on this path",
-    409: "the video is already finished (`not_cancellable`), you have as many schedules or "
-    "tokens as allowed (`schedule_limit_reached`, `too_many_tokens`), or there is no billing "
-    "account yet (`no_billing_account`)",
-    413: "the body is over 64 KiB",
+    409: "the video is already finished (`not_cancellable`) or not yet (`not_viewable`), or "
+    "you have as many schedules or tokens as allowed (`schedule_limit_reached`, "
+    "`too_many_tokens`), or there is no billing account yet (`no_billing_account`)",
+    413: "the body is over 64 KiB, or an uploaded image over 5 MB (field `image`)",
     422: "a field is invalid (named in `field`)",
     429: "too many new videos or tokens (`rate_limited`, see Retry-After) or unfinished "
     "videos (`too_many_running_jobs`)",

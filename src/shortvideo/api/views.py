@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from shortvideo.models import JobDoc, Status, seconds_for_blocks
+from shortvideo.studio.ports import MediaUrls
 
 # What the summary reads: GET /videos/my-videos asks the store for these fields only.
 SUMMARY_FIELDS = (
@@ -20,6 +21,12 @@ SUMMARY_FIELDS = (
     "thumbnail_url",
     "duration",
     "error",
+    "style",
+    "language",
+    "character_id",
+    "favorite",
+    "views",
+    "cancelled_at",
     "series_id",
 )
 DETAIL_FIELDS = (
@@ -48,19 +55,30 @@ def _error(doc: JobDoc) -> dict[str, Any] | None:
     return {k: error[k] for k in ("stage", "code", "message") if k in error}
 
 
-def summary(doc: JobDoc) -> dict[str, Any]:
-    """The compact view of GET /videos/my-videos."""
+def media_objects(video_id: str) -> dict[str, str]:
+    """A finished video's private objects (the assembler's names, stages.assemble_stage)."""
+    return {
+        "final_video_url": f"final/{video_id}.mp4",
+        "thumbnail_url": f"thumbnails/{video_id}.jpg",
+        "captions_url": f"subtitles/{video_id}.srt",
+    }
+
+
+def summary(doc: JobDoc, media: MediaUrls) -> dict[str, Any]:
+    """The compact view of GET /videos/my-videos: media as short-lived signed URLs only."""
     view: dict[str, Any] = {
         "video_id": doc["video_id"],
         "theme": doc.get("theme"),
         "status": doc.get("status"),
         "created_at": iso(doc.get("created_at")),
         "updated_at": iso(doc.get("updated_at")),
+        "favorite": bool(doc.get("favorite")),
+        "views": int(doc.get("views") or 0),
         "series_id": doc.get("series_id"),  # the schedule that made it (None: a person did)
     }
     if doc.get("status") == Status.COMPLETED.value:
-        view["final_video_url"] = doc.get("final_video_url")
-        view["thumbnail_url"] = doc.get("thumbnail_url")
+        for key, name in media_objects(doc["video_id"]).items():
+            view[key] = media.signed_url(name)
         view["duration"] = doc.get("duration")
     elif doc.get("status") == Status.FAILED.value:
         view["error"] = _error(doc)
@@ -69,9 +87,9 @@ def summary(doc: JobDoc) -> dict[str, Any]:
     return view
 
 
-def detail(doc: JobDoc) -> dict[str, Any]:
+def detail(doc: JobDoc, media: MediaUrls) -> dict[str, Any]:
     """GET /videos/{video_id}: the summary plus the request, progress and cost."""
-    view = summary(doc)
+    view = summary(doc, media)
     view.update({key: doc.get(key) for key in DETAIL_FIELDS})
     cost = doc.get("cost") or {}
     view["cost"] = {key: cost.get(key) for key in ("estimated_usd", "actual_usd")}
@@ -112,9 +130,12 @@ class Summary(BaseModel):
     status: Status
     created_at: str | None
     updated_at: str | None
+    favorite: bool = False
+    views: int = 0
     series_id: str | None = None
     final_video_url: str | None = None
     thumbnail_url: str | None = None
+    captions_url: str | None = None
     duration: float | None = None
     error: ErrorInfo | None = None
     cancelled_at: str | None = None
@@ -147,6 +168,7 @@ class Detail(Summary):
 class Listing(BaseModel):
     videos: list[Summary]
     limit: int
+    next_cursor: str | None = None
 
 
 class Created(BaseModel):
@@ -158,3 +180,15 @@ class Created(BaseModel):
     provider: str | None
     created_at: str | None
     url: str
+
+
+class Deleted(BaseModel):
+    video_id: str
+    deleted: bool
+    objects_removed: int
+
+
+class Viewed(BaseModel):
+    video_id: str
+    views: int
+    counted: bool

@@ -15,7 +15,6 @@ from shortvideo.billing.account import Admission, Payer
 from shortvideo.errors import (
     CostCeilingExceeded,
     InvalidRequest,
-    UnknownCharacter,
     UnknownMusic,
 )
 from shortvideo.logs import get_logger
@@ -23,6 +22,7 @@ from shortvideo.models import JobDoc, VideoRequest, blocks_for_target
 from shortvideo.ports import BudgetCharge, NewDocument
 from shortvideo.segments import planned_billed_seconds
 from shortvideo.stages.creator_limits import admit_new_video
+from shortvideo.studio import characters, library
 from shortvideo.wiring import Services
 
 MUSIC_PREFIX = "music/"
@@ -40,8 +40,17 @@ def parse_request(payload: Any) -> VideoRequest:
         raise InvalidRequest(f"{field}: {first['msg']}", field=field) from exc
 
 
-def music_object(svc: Services, name: str) -> str:
-    """The music/ object for a track name; names are validated, never raw paths."""
+def music_object(svc: Services, name: str, *, live_only: bool = False) -> str:
+    """The music/ object for a track name; names are validated, never raw paths.
+
+    A catalogued track (music_tracks) names its object; a retired one is refused for new jobs
+    (`live_only`) but still found for a job that chose it before.
+    """
+    track = svc.catalog.get_music_track(name)
+    if track is not None and track.get("object"):
+        if live_only and track.get("retired"):
+            raise UnknownMusic(f"the music track {name!r} was retired", field="music")
+        return str(track["object"])
     for ext in MUSIC_EXTENSIONS:
         if svc.blobs.exists(f"{MUSIC_PREFIX}{name}{ext}"):
             return f"{MUSIC_PREFIX}{name}{ext}"
@@ -63,17 +72,19 @@ def create_creator_job(
     payload: dict[str, Any],
     origin: Origin | None = None,
     email_verified: bool = False,
+    video_id: str | None = None,
 ) -> JobDoc:
     """A creator's new job, as POST /videos and the series dispatcher both make it: the
     creator's limits and payment (decision 0017) apply the same to both. The free allowance
-    needs `email_verified` (the signed-in creator's; a series job is not known verified)."""
+    needs `email_verified` (the signed-in creator's; a series job is not known verified).
+    `video_id`: the id an Idempotency-Key reserved."""
 
     def admit(_: VideoRequest) -> None:
         admit_new_video(svc, creator_id)
 
     payer = Payer(creator_id, email_verified)
     return create_job(
-        svc, {**payload, "created_by": creator_id}, admit, origin=origin, payer=payer
+        svc, {**payload, "created_by": creator_id}, admit, video_id, origin=origin, payer=payer
     )
 
 
@@ -81,6 +92,7 @@ def create_job(
     svc: Services,
     payload: Any,
     admit: Callable[[VideoRequest], None] | None = None,
+    video_id: str | None = None,
     *,
     origin: Origin | None = None,
     payer: Payer | None = None,
@@ -89,10 +101,11 @@ def create_job(
 
     `admit` runs once the request is valid and before anything is written (the API's
     per-creator limits): an invalid request spends no rate-limit slot. A `payer` (the API's
-    signed-in creator) takes a running slot and pays, in the job's own transaction.
+    signed-in creator) takes a running slot and pays, in the job's own transaction. `video_id`
+    is given when an Idempotency-Key reserved it (a second create() of one id fails).
     """
     with metering.meter() as usage:  # job_created reports the Firestore reads and writes
-        return _create_job(svc, payload, usage, admit, origin=origin, payer=payer)
+        return _create_job(svc, payload, usage, admit, video_id, origin=origin, payer=payer)
 
 
 def admission_for(svc: Services, request: VideoRequest, payer: Payer, doc: JobDoc) -> Admission:
@@ -124,15 +137,17 @@ def _create_job(
     payload: Any,
     usage: metering.Usage,
     admit: Callable[[VideoRequest], None] | None,
+    video_id: str | None,
     *,
     origin: Origin | None = None,
     payer: Payer | None = None,
 ) -> JobDoc:
     request = parse_request(payload)
-    if request.character_id and svc.jobs.get_character(request.character_id) is None:
-        raise UnknownCharacter(f"no character {request.character_id!r}", field="character_id")
+    character = None
+    if request.character_id:  # the creator's own, or a shared one of the catalogue
+        character = characters.get_character(svc, request.character_id, request.created_by)
     if request.music:
-        music_object(svc, request.music)
+        music_object(svc, request.music, live_only=True)
     block_count = blocks_for_target(request.target_seconds)
     video_model = svc.video_model
     settings = svc.settings
@@ -147,7 +162,7 @@ def _create_job(
         )
     if admit is not None:
         admit(request)
-    video_id = uuid.uuid4().hex
+    video_id = video_id or uuid.uuid4().hex
     doc = lifecycle.new_job(
         video_id,
         request,
@@ -157,6 +172,9 @@ def _create_job(
         estimated_cost=estimate,
         now=svc.clock(),
     )
+    doc.update(library.initial_fields(doc))
+    if character is not None:
+        doc["character"] = characters.job_character(svc, character, video_id)
     doc["series_id"] = origin.series_id if origin else None  # the library shows the series
     now = doc["created_at"]
     # What settlement reconciles when the job ends: the reservation, and prices of an

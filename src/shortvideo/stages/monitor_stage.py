@@ -12,6 +12,7 @@ from shortvideo.attempt_budget import RetryPolicy
 from shortvideo.logs import get_logger
 from shortvideo.models import STAGES, Status, stage_for_status
 from shortvideo.stages.runner import utcnow
+from shortvideo.studio.videos import purge_deleted
 from shortvideo.wiring import Services
 
 NON_TERMINAL = [s.value for s in Status if not s.terminal]
@@ -76,6 +77,7 @@ def _run_monitor(svc: Services, now: datetime | None, usage: metering.Usage) -> 
         else:
             _ring_due(svc, doc, now, summary)
     summary["checked"] = len(jobs)
+    summary["deleted_videos"] = purge_deleted(svc, now)
     summary["by_status"] = dict(Counter(doc["status"] for doc in jobs))
     log.info(
         "monitor_summary",

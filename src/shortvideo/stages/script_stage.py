@@ -6,7 +6,7 @@ import json
 
 from shortvideo.errors import UnknownCharacter
 from shortvideo.logs import timed
-from shortvideo.models import SCRIPT, Language, Style
+from shortvideo.models import SCRIPT, Character, Language, Style
 from shortvideo.ports import ScriptBrief
 from shortvideo.script_cache import cache_entry, cache_key, cached_script
 from shortvideo.scripts import validate_script
@@ -21,7 +21,9 @@ def script_object(video_id: str) -> str:
 def brief_for(ctx: StageContext) -> ScriptBrief:
     doc = ctx.doc
     character = None
-    if doc.get("character_id"):
+    if doc.get("character"):  # the copy the job kept when it was created
+        character = Character.model_validate(doc["character"])
+    elif doc.get("character_id"):  # a job created before jobs kept a copy
         character = ctx.svc.jobs.get_character(doc["character_id"])
         if character is None:
             raise UnknownCharacter(

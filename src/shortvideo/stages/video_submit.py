@@ -52,7 +52,12 @@ def _step(
     script = rephrase.with_rephrased_visual(ctx.doc, script, index)  # after a refusal
     character = None
     refs: tuple[str, ...] = ()
-    if ctx.doc.get("character_id"):
+    # The job's own copy of its character, read with the job: no Firestore read per block.
+    kept = ctx.doc.get("character")
+    if kept:
+        character = f"{kept['name']}, {kept['description']}"
+        refs = (kept["reference_image_uri"],) if kept.get("reference_image_uri") else ()
+    elif ctx.doc.get("character_id"):  # a job created before jobs kept a copy
         found = ctx.svc.jobs.get_character(ctx.doc["character_id"])
         if found:
             character = f"{found.name}, {found.description}"

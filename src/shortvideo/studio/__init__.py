@@ -1,0 +1,1 @@
+"""The creator's studio: the library, favorites and views, deletion, idempotent creation."""
