@@ -105,6 +105,10 @@ QUERIES: tuple[Query, ...] = (
     Query("api_tokens_of_creator", "api_tokens", (Filter("owner", "=="),)),
     Query("jobs_of_creator", "video_status", (Filter("created_by", "=="),)),
     Query("series_slots_of_creator", "series_slots", (Filter("created_by", "=="),)),
+    Query("characters_owned", "characters", (Filter("created_by", "=="),)),
+    Query("idempotency_keys_of_creator", "idempotency_keys", (Filter("created_by", "=="),)),
+    Query("billing_account_of_creator", "billing_accounts", (Filter("creator_id", "=="),)),
+    Query("billing_ledger_of_creator", "billing_ledger", (Filter("creator_id", "=="),)),
     *_library_queries(),
     # GET /characters: a creator's characters, newest first.
     Query(

@@ -10,15 +10,14 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import stripe
 import uvicorn
-from shortvideo.creators import register_creator
 
 from devstack import Stack
+from devstack.creators import add_creator
 from shortvideo.api import create_app
 from shortvideo.billing.gateway import STRIPE_API_VERSION
 from shortvideo.settings import settings_from
@@ -84,9 +83,7 @@ def billing(clean_emulators: Stack) -> Iterator[tuple[Api, FakeStripeServer, Ser
 
 
 def token(svc: Services) -> str:
-    _, secret = register_creator(
-        svc.creators, "ada", datetime.now(UTC), token_secret=svc.settings.api_token_secret
-    )
+    _, secret = add_creator(os.environ, "ada")  # a verified Firebase user and a token
     return secret
 
 

@@ -40,9 +40,11 @@ class Browser:
             values["Origin"] = self.origin
         return values
 
-    def request(self, method: str, url: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    def request(self, method: str, url: str, headers: dict[str, str] | None = None,
+                **kwargs: object):  # type: ignore[no-untyped-def]
         self.http.cookies.clear()
-        return self.http.request(method, url, headers=self.headers(), **kwargs)  # type: ignore[arg-type]
+        return self.http.request(method, url, headers={**self.headers(), **(headers or {})},
+                                 **kwargs)  # type: ignore[arg-type]
 
     def sign_in(self, signed_in: SignedIn):  # type: ignore[no-untyped-def]
         answer = self.request("POST", "/session", json={"id_token": signed_in.id_token})

@@ -33,20 +33,43 @@ def creator_with_a_job(http, auth: AuthEmulator, bucket) -> tuple[Browser, str, 
     browser = Browser(http)
     assert browser.sign_in(signed_in).status_code == 200
     token = browser.request("POST", "/me/tokens", json={"name": "script"}).json()["token"]
-    created = browser.request("POST", "/videos", json={"theme": "octopuses"})
+    created = browser.request("POST", "/videos", json={"theme": "octopuses"},
+                              headers={"Idempotency-Key": "first-octopus"})
     assert created.status_code == 202, created.text
     video_id = created.json()["video_id"]
     schedule = browser.request("POST", "/schedules", json={
         "name": "daily", "cron": "0 9 * * *", "time_zone": "UTC", "themes": ["octopus"]})
     assert schedule.status_code == 201, schedule.text
+    character = browser.request("POST", "/characters", json={
+        "name": "Ana", "description": "a diver with a yellow mask", "style": "anime"})
+    assert character.status_code == 201, character.text
     for name in written_by_a_job(video_id):
         bucket.blob(name).upload_from_string(b"media")
+    # A bought pack, as the webhook records it (billing is off in the session stack).
+    db = firestore.Client()
+    db.collection("billing_accounts").document(signed_in.uid).set(
+        {"creator_id": signed_in.uid, "credits": 5})
+    db.collection("billing_ledger").add({"creator_id": signed_in.uid, "reason": "pack",
+                                         "credits": 5, "balance_after": 5})
     return browser, signed_in.uid, token
 
 
 def reserved(db: firestore.Client, month: str) -> float:
     doc = db.collection("budgets").document(month).get().to_dict() or {}
     return float(doc.get("reserved_usd", 0.0))
+
+
+def character_images(db: firestore.Client, uid: str) -> list[str]:
+    """The image objects of the creator's characters; kept across the deletion (see below)."""
+    if uid not in _IMAGES:
+        _IMAGES[uid] = [str((d.to_dict() or {}).get("image_object")) for d in db.collection(
+            "characters").where(filter=firestore.FieldFilter("created_by", "==", uid)).stream()]
+    return _IMAGES[uid]
+
+
+# Names recorded while the character documents exist, so that after the deletion the test still
+# looks for the objects (a deletion that dropped the documents only would leave them).
+_IMAGES: dict[str, list[str]] = {}
 
 
 def everything_of(db: firestore.Client, bucket, uid: str, video_id: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -58,6 +81,8 @@ def everything_of(db: firestore.Client, bucket, uid: str, video_id: str) -> dict
                                for k in rate_limit_keys(uid))
     found["media"] = sum(1 for name in written_by_a_job(video_id)
                          if bucket.blob(name).exists())
+    found["character_images"] = sum(1 for name in character_images(db, uid)
+                                    if bucket.blob(name).exists())
     return found
 
 
@@ -73,8 +98,9 @@ def test_export_then_delete_removes_everything_of_one_creator_only(clean_emulato
     bob_video = bob.request("GET", "/videos/my-videos").json()["videos"][0]["video_id"]
     # No slot has come due yet: series_slots stays 0 for both (checked, not assumed).
     full = {"video_status": 1, "api_tokens": 1, "series_schedules": 1, "series_slots": 0,
-            "users": 1, "rate_limits": 2,
-            "media": len(written_by_a_job(ada_video))}
+            "characters": 1, "idempotency_keys": 1, "billing_accounts": 1, "billing_ledger": 1,
+            "users": 1, "rate_limits": 3, "media": len(written_by_a_job(ada_video)),
+            "character_images": 1}
     assert everything_of(db, bucket, ada_uid, ada_video) == full
 
     export = ada.request("GET", "/me/export")

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from google.cloud import firestore
-from shortvideo.creators import register_creator
 
 from devstack import Stack
+from devstack.creators import add_creator
 from shortvideo import lifecycle
 from shortvideo.api import create_app
 from shortvideo.attempt_budget import RetryPolicy
@@ -37,9 +37,7 @@ def services(**overrides: str) -> Services:
 
 
 def creator(svc: Services, name: str, credits: int) -> dict[str, str]:
-    made, token = register_creator(
-        svc.creators, name, datetime.now(UTC), token_secret=svc.settings.api_token_secret
-    )
+    made, token = add_creator(os.environ, name)
     if credits:
         assert svc.billing is not None
         svc.billing.change(

@@ -7,15 +7,14 @@ import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from google.cloud import firestore
-from shortvideo.creators import register_creator
 
 from devstack import Stack
+from devstack.creators import add_creator
 from shortvideo.api import create_app
 from shortvideo.settings import settings_from
 from shortvideo.wiring import Services, build_services
@@ -40,9 +39,7 @@ def client(svc: Services) -> Iterator[TestClient]:
 
 
 def creator_id(svc: Services) -> str:
-    made, _ = register_creator(
-        svc.creators, "ada", datetime.now(UTC), token_secret=svc.settings.api_token_secret
-    )
+    made, _ = add_creator(os.environ, "ada")
     return made.creator_id
 
 

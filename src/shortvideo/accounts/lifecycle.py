@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shortvideo.accounts.ports import AccountStore, Identity, IdentityProvider
-from shortvideo.accounts.registry import JOBS, job_media_prefixes
+from shortvideo.accounts.registry import JOBS, character_image_objects, job_media_prefixes
 from shortvideo.errors import RecentSignInRequired
 from shortvideo.logs import get_logger
 from shortvideo.ports import BlobStore
@@ -64,7 +64,7 @@ def delete_account(
     identity_provider.revoke_sessions(uid)
     owned = store.owned_documents(uid)
     video_ids = [str(d["id"]) for d in owned.get(JOBS.collection, [])]
-    names = media_of(blobs, video_ids)
+    names = media_of(blobs, video_ids) + character_image_objects(owned.get("characters", []))
     for name in names:
         blobs.delete(name)
     counts = store.delete_owned(uid)

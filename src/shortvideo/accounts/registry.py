@@ -28,7 +28,15 @@ OWNED_COLLECTIONS: tuple[OwnedCollection, ...] = (
     # Scheduled series (decision 0018): the schedules and the slots they made or skipped.
     OwnedCollection("series_schedules", "created_by"),
     OwnedCollection("series_slots", "created_by"),
-    # issue 11 (studio) adds its own, e.g. OwnedCollection("characters", "created_by").
+    # The studio (decision 0016): characters (their images are deleted with them, see
+    # character_image_objects) and the Idempotency-Key records of POST /videos.
+    OwnedCollection("characters", "created_by"),
+    OwnedCollection("idempotency_keys", "created_by"),
+    # Billing (decision 0017): the account and its ledger. Stripe keeps its own invoices;
+    # stripe_events (event ids, so a replay grants nothing) and deleted_videos (tombstones the
+    # monitor purges late Veo outputs by, expiring on their own) stay.
+    OwnedCollection("billing_accounts", "creator_id"),
+    OwnedCollection("billing_ledger", "creator_id"),
 )
 
 # Rate-limit documents keyed by the creator (rate_limits/{key}); deleted with the account.
@@ -36,7 +44,12 @@ RATE_LIMIT_COLLECTION = "rate_limits"
 
 
 def rate_limit_keys(uid: str) -> tuple[str, ...]:
-    return (f"create-video-{uid}", f"create-token-{uid}")
+    return (f"create-video-{uid}", f"create-token-{uid}", f"create-character-{uid}")
+
+
+def character_image_objects(characters: list[dict[str, object]]) -> list[str]:
+    """The GCS objects of a creator's own characters (studio.characters.image_object)."""
+    return [str(doc["image_object"]) for doc in characters if doc.get("image_object")]
 
 
 def job_media_prefixes(video_id: str) -> tuple[str, ...]:
