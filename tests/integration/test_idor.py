@@ -21,6 +21,20 @@ ATTEMPTS: dict[tuple[str, str], dict[str, Any] | None] = {
     ("GET", "/schedules/{schedule_id}"): None,
     ("PATCH", "/schedules/{schedule_id}"): {"paused": True},
     ("DELETE", "/schedules/{schedule_id}"): None,
+    ("DELETE", "/videos/{video_id}"): None,
+    ("POST", "/videos/{video_id}/favorite"): None,
+    ("DELETE", "/videos/{video_id}/favorite"): None,
+    ("POST", "/videos/{video_id}/view"): None,
+    ("GET", "/videos/{video_id}/events"): None,
+    ("GET", "/characters/{character_id}"): None,
+    ("DELETE", "/characters/{character_id}"): None,
+}
+# Admin routes: bob (a creator) is refused with 403 whatever he aims at.
+ADMIN_ONLY: dict[tuple[str, str], dict[str, Any] | None] = {
+    ("POST", "/admin/music"): {"track_id": "mine", "name": "Mine", "category": "calm",
+                               "duration": 8.0, "object": "music/calm.mp3", "license": "CC0"},
+    ("DELETE", "/admin/music/{track_id}"): None,
+    ("POST", "/billing/admin/credits"): {"creator_id": "{ada}", "credits": 50, "reason": "x"},
 }
 # Token management is for the session only: with a token the answer is 403 session_required.
 SESSION_ONLY = {("DELETE", "/me/tokens/{token_id}")}
@@ -29,11 +43,15 @@ OWN_ONLY = {("POST", "/videos"), ("GET", "/videos/my-videos"), ("POST", "/sessio
             ("DELETE", "/session"), ("POST", "/session/sign-out-everywhere"), ("GET", "/me"),
             ("DELETE", "/me"), ("GET", "/me/export"), ("POST", "/me/tokens"),
             ("GET", "/me/tokens"), ("GET", "/admin/users"), ("POST", "/schedules"),
-            ("GET", "/schedules")}
+            ("GET", "/schedules"), ("POST", "/characters"), ("GET", "/characters"),
+            ("GET", "/music"), ("POST", "/billing/checkout"), ("POST", "/billing/portal"),
+            ("GET", "/billing/status"), ("GET", "/billing/history")}
 SCHEDULE = {"name": "daily", "cron": "0 9 * * *", "time_zone": "UTC", "themes": ["octopus"]}
 
 
-COLLECTIONS = ("video_status", "api_tokens", "users", "series_schedules", "series_slots")
+COLLECTIONS = ("video_status", "api_tokens", "users", "series_schedules", "series_slots",
+               "characters", "music_tracks", "idempotency_keys", "billing_accounts",
+               "billing_ledger")
 
 
 def snapshot(db: firestore.Client, attacker: str) -> dict[str, Any]:
@@ -50,7 +68,8 @@ def test_every_route_is_covered_and_the_others_ids_are_404(clean_emulators: Stac
     http, _ = app_client()
     document = http.get("/openapi.json").json()
     routes = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
-    assert routes == set(ATTEMPTS) | OWN_ONLY, routes ^ (set(ATTEMPTS) | OWN_ONLY)
+    known = set(ATTEMPTS) | set(ADMIN_ONLY) | OWN_ONLY
+    assert routes == known, routes ^ known
 
     auth = AuthEmulator(clean_emulators.env())
     ada, bob = Browser(http), Browser(http)
@@ -63,8 +82,12 @@ def test_every_route_is_covered_and_the_others_ids_are_404(clean_emulators: Stac
     bob_token = bob.request("POST", "/me/tokens", json={"name": "bob"}).json()["token"]
     schedule = ada.request("POST", "/schedules", json=SCHEDULE)
     assert schedule.status_code == 201, schedule.text
+    character = ada.request("POST", "/characters", json={
+        "name": "Ana", "description": "a diver with a yellow mask", "style": "anime"})
+    assert character.status_code == 201, character.text
     ids = {"video_id": video_id, "token_id": ada_token["token_id"],
-           "schedule_id": schedule.json()["schedule_id"]}
+           "schedule_id": schedule.json()["schedule_id"],
+           "character_id": character.json()["character_id"], "track_id": "calm"}
     db = firestore.Client()
     before = snapshot(db, bob_user.uid)
 
@@ -78,8 +101,15 @@ def test_every_route_is_covered_and_the_others_ids_are_404(clean_emulators: Stac
             answer = send(method, url, body)
             expected = 403 if name == "token" and (method, path) in SESSION_ONLY else 404
             assert answer.status_code == expected, (name, method, url, answer.text)
+    for (method, path), body in ADMIN_ONLY.items():
+        sent = {k: (v.format(ada=ada_user.uid) if isinstance(v, str) else v)
+                for k, v in (body or {}).items()} or None
+        answer = bob.request(method, path.format(**ids), json=sent)
+        assert answer.status_code == 403, (method, path, answer.text)
+        assert answer.json()["error"]["code"] == "forbidden", answer.text
     # Read-only or own-only routes show bob nothing of ada's.
-    for url in ("/videos/my-videos", "/me", "/me/export", "/me/tokens", "/schedules"):
+    for url in ("/videos/my-videos", "/me", "/me/export", "/me/tokens", "/schedules",
+                "/characters", "/billing/history"):
         answer = bob.request("GET", url)
         assert answer.status_code == 200, (url, answer.text)
         for secret in (*ids.values(), ada_user.uid, ada_user.email):

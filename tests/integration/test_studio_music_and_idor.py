@@ -9,8 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from devstack import Stack
+from devstack.admins import set_admin
+from devstack.auth_emulator import AuthEmulator
 from shortvideo.api import create_app
 from shortvideo.wiring import Services
+from tests.integration.accounts_client import Browser, app_client, new_user
 from tests.integration.studio_helpers import finish, services, token_of
 
 pytestmark = pytest.mark.integration
@@ -22,19 +25,15 @@ def svc(clean_emulators: Stack) -> Iterator[Services]:
     yield services()
 
 
-@pytest.mark.skip(
-    reason="since accounts (0015) a personal API token carries no roles: the admin half must "
-    "sign in with a session cookie; passed before that merge, to be rewritten (see the report)"
-)
 def test_music_catalogue_and_admins(svc: Services) -> None:
-    ada, root = token_of(svc, "ada"), token_of(svc, "root")
-    from devstack.admins import set_admin
-    from devstack.creators import add_creator
-
-    made, token = add_creator(os.environ, "Root", creator_id="root-admin")
-    set_admin(dict(os.environ), str(made.email), True)  # a Firebase custom claim (0015)
-    root = {"Authorization": f"Bearer {token}"}
-    http = TestClient(create_app(svc))
+    # Admin routes take the session only (a personal token carries no roles, 0015).
+    ada = token_of(svc, "ada")
+    auth = AuthEmulator(dict(os.environ))
+    signed_in, password = new_user(auth)
+    set_admin(dict(os.environ), signed_in.email, True)  # a Firebase custom claim (0015)
+    http, _ = app_client()
+    admin = Browser(http)
+    assert admin.sign_in(auth.sign_in(signed_in.email, password)).status_code == 200
     tracks = http.get("/music", headers=ada).json()["tracks"]
     assert {t["track_id"] for t in tracks} == SEEDED
     assert {t["category"] for t in tracks} == SEEDED and all(t["duration"] > 0 for t in tracks)
@@ -49,22 +48,22 @@ def test_music_catalogue_and_admins(svc: Services) -> None:
     refused = http.post("/admin/music", json=new, headers=ada)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
     assert http.delete("/admin/music/calm", headers=ada).status_code == 403
-    missing = http.post("/admin/music", json={**new, "object": "music/none.mp3"}, headers=root)
+    missing = admin.request("POST", "/admin/music", json={**new, "object": "music/none.mp3"})
     assert missing.status_code == 422 and missing.json()["error"]["field"] == "object"
-    bad = http.post("/admin/music", json={**new, "category": "polka"}, headers=root)
+    bad = admin.request("POST", "/admin/music", json={**new, "category": "polka"})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "category"
-    assert http.post("/admin/music", json=new, headers=root).status_code == 200
+    assert admin.request("POST", "/admin/music", json=new).status_code == 200
     assert (
         http.post("/videos", json={"theme": "t", "music": "sunrise"}, headers=ada).status_code
         == 202
     )
-    assert http.delete("/admin/music/sunrise", headers=root).json()["track_id"] == "sunrise"
+    assert admin.request("DELETE", "/admin/music/sunrise").json()["track_id"] == "sunrise"
     assert "sunrise" not in {
         t["track_id"] for t in http.get("/music", headers=ada).json()["tracks"]
     }
     gone = http.post("/videos", json={"theme": "t", "music": "sunrise"}, headers=ada)
     assert gone.status_code == 422 and gone.json()["error"]["field"] == "music"
-    assert http.delete("/admin/music/nothing", headers=root).status_code == 404
+    assert admin.request("DELETE", "/admin/music/nothing").status_code == 404
 
 
 def test_another_creators_video_and_character_give_nothing(svc: Services) -> None:
