@@ -186,3 +186,10 @@ def test_get_shows_the_last_slots_with_their_outcome_and_the_library_the_series(
     assert [(v["video_id"], v["series_id"]) for v in library] == [(slots[1]["video_id"], sid)]
     person = client.post("/videos", json={"theme": "by hand"}, headers=headers)
     assert person.status_code == 429  # the same intake limits: one running job at most
+
+
+def test_an_unverified_creator_cannot_schedule_videos(svc: Any, client: Any) -> None:
+    _, token = register_creator(svc, "Eve", verified=False)
+    refused = create(client, token, DAILY)
+    assert_error(refused, 403, None, "email_not_verified")
+    assert svc.schedules.list_schedules_by_creator("eve") == []

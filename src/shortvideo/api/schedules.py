@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from shortvideo.api import schedule_views as views
 from shortvideo.api.body import read_json_body
 from shortvideo.api.openapi import COMPONENTS, errors
+from shortvideo.errors import EmailNotVerified
 from shortvideo.models import Creator
 from shortvideo.series import schedules
 from shortvideo.series.spec import ScheduleSpec
@@ -46,9 +47,11 @@ def schedules_router(svc: Services, current_creator: Callable[..., Creator]) -> 
         status_code=201,
         openapi_extra=_body(required=True),
         response_model=views.ScheduleView,
-        responses=errors(400, 401, 405, 409, 413, 422, 500),
+        responses=errors(400, 401, 403, 405, 409, 413, 422, 500),
     )
     async def create(request: Request, creator: Creator = creator_dep) -> JSONResponse:
+        if not creator.email_verified:  # a schedule makes videos: the same rule as POST /videos
+            raise EmailNotVerified("verify your email address before scheduling videos")
         payload = await read_json_body(request)
         doc = await run_in_threadpool(schedules.create_schedule, svc, creator.creator_id, payload)
         body = view(doc)
