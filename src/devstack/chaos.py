@@ -65,6 +65,9 @@ CHAOS_OVERRIDES = {
     "CREATE_VIDEO_PER_MINUTE": "0",
     "CREATE_VIDEO_PER_HOUR": "0",
     "MAX_RUNNING_JOBS_PER_CREATOR": "0",
+    # ...nor is billing: one creator's free video a month would make every other job a 402, and
+    # the free one would run on the fast model.
+    "BILLING_ENFORCED": "false",
 }
 MONITOR_INTERVAL = 2.0
 POLL_SECONDS = 2.0

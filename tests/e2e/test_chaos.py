@@ -94,12 +94,13 @@ def test_google_fake_provider_runs_a_job_on_the_google_adapters(google_fake_stac
     veo = [c for c in calls if c["kind"] == "predictLongRunning"]
     character = firestore_client(env).collection("characters").document("nova").get().to_dict()
     assert character
-    # Nova's card went to the opening clip's request, and no further one (none with a video);
-    # her description (stored with her, not in the request) reached every prompt.
+    # Nova's card, as the job's own copy (a later delete of her cannot break the job, 0016),
+    # went to the opening clip's request, and no further one (none with a video); her
+    # description (stored with her, not in the request) reached every prompt.
     opening = veo[0]["body"]["instances"][0]
-    assert [r["image"]["gcsUri"] for r in opening["referenceImages"]] == [
-        character["reference_image_uri"]
-    ]
+    kept = doc["character"]["reference_image_uri"]
+    assert kept == f"gs://{env['PIPELINE_BUCKET']}/job_inputs/{video_id}/character.png"
+    assert [r["image"]["gcsUri"] for r in opening["referenceImages"]] == [kept]
     assert all("referenceImages" not in c["body"]["instances"][0] for c in veo[1:])
     assert all(character["description"] in c["body"]["instances"][0]["prompt"] for c in veo)
     assert doc["duration"] == pytest.approx(64, abs=0.5)

@@ -38,10 +38,13 @@ def test_three_jobs_through_the_stack_are_measured(local_stack):
     # progress record per video block; the video agent's invocations did the bulk of them.
     firestore = summary["firestore"]
     assert firestore["writes_per_job"]["min"] >= 2 + 3 * 2 + 9
-    assert firestore["reads_per_job"]["min"] >= firestore["writes_per_job"]["min"] - 2
+    # Each stage's claim and done are read-then-write transactions (intake's counters are blind
+    # increments since billing, 0017, so writes may outnumber reads).
+    assert firestore["reads_per_job"]["min"] >= 3 * 2
     by_stage = firestore["writes_per_job_by_stage"]
-    # Intake: the job, the budget reservation and the creator's limit record.
-    assert by_stage["video"] > by_stage["script"] >= 2 and by_stage["intake"] == 3
+    # Intake: the job, the budget reservation, the creator's rate-limit record, and the account's
+    # running-slot and payment increments (two writes, decision 0017).
+    assert by_stage["video"] > by_stage["script"] >= 2 and by_stage["intake"] == 5
     assert summary["invocations_by_outcome"].get("video:done") == 3
     rows = {label: value for label, value, _ in results_rows({"orchestration": summary})}
     assert rows["Orchestration: jobs completed / failed / lost"] == "3 / 0 / 0 of 3"

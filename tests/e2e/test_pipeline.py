@@ -77,10 +77,13 @@ def test_with_character_and_narrator(local_stack, artifacts_dir):
     # The character's description (stored, not in the request) reached every block's visual.
     script = json.loads((out / "script.json").read_text(encoding="utf-8"))
     assert all(character["description"] in block["visual"] for block in script["blocks"])
-    # Its reference image went with the opening clip's request. (The Google adapter leaves it
-    # out of extensions, which Vertex refuses with a video: test_chaos checks the Veo calls.)
+    # Its reference image, as the job's own copy (0016), went with the opening clip's request.
+    # (The Google adapter leaves it out of extensions, which Vertex refuses with a video:
+    # test_chaos checks the Veo calls.)
     requests = [demo_operation(op["name"]) for op in doc["video_operations"]]
-    assert requests[0]["reference_image_uris"] == [character["reference_image_uri"]]
+    kept = doc["character"]["reference_image_uri"]
+    assert kept.endswith(f"/job_inputs/{video_id}/character.png")
+    assert requests[0]["reference_image_uris"] == [kept]
     assert character["description"] in requests[0]["prompt"]
     # Narrated: the narrator read each block's line, Veo was asked for ambience only.
     assert doc["narration"] == {

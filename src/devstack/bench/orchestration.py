@@ -77,6 +77,7 @@ INSTANT_OVERRIDES = {
     "CREATE_VIDEO_PER_MINUTE": "0",
     "CREATE_VIDEO_PER_HOUR": "0",
     "MAX_RUNNING_JOBS_PER_CREATOR": "0",
+    "BILLING_ENFORCED": "false",  # nor one free video a month (decision 0017)
 }
 THEMES = (
     "The secret life of octopuses", "Why volcanoes erupt", "A day on the Moon",

@@ -64,4 +64,5 @@ def job_media_prefixes(video_id: str) -> tuple[str, ...]:
         f"final/{video_id}.",
         f"thumbnails/{video_id}.",
         f"subtitles/{video_id}.",
+        f"job_inputs/{video_id}/",  # the job's own copy of its character's image (0016)
     )
