@@ -26,6 +26,13 @@ from shortvideo.studio.media import (
 EMAIL = "api-signer@demo-shortvideo.iam.gserviceaccount.com"
 
 
+@pytest.fixture(autouse=True)
+def _real_gcs_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """URLs name storage.googleapis.com: an emulator exported by an earlier test in the same
+    run (the session stack) would make the client sign for its host instead."""
+    monkeypatch.delenv("STORAGE_EMULATOR_HOST", raising=False)
+
+
 @pytest.fixture(scope="module")
 def key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
