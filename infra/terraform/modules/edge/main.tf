@@ -39,10 +39,18 @@ resource "google_compute_backend_service" "api" {
   }
 }
 
+# The built single-page app. Cloud CDN follows each object's own Cache-Control, which
+# deploy.sh sets on upload: content-hashed files under assets/ for a year (immutable),
+# index.html and the other unhashed files no-cache (revalidated, so a deploy shows at once).
 resource "google_compute_backend_bucket" "dashboard" {
   name        = "shortvideo-dashboard"
   bucket_name = var.dashboard_bucket
   enable_cdn  = true
+
+  cdn_policy {
+    cache_mode       = "USE_ORIGIN_HEADERS"
+    negative_caching = false
+  }
 }
 
 resource "google_compute_backend_bucket" "media" {
@@ -101,7 +109,8 @@ resource "google_compute_url_map" "edge" {
     name            = "app"
     default_service = google_compute_backend_bucket.dashboard.id
 
-    # /api/videos reaches the API as /videos: the API keeps its own paths.
+    # /api/videos reaches the API as /videos: the API keeps its own paths. No error policy
+    # here: the API's own 4xx JSON (404 unknown_video_id, ...) must reach the browser as is.
     route_rules {
       priority = 1
       service  = google_compute_backend_service.api.id
@@ -111,6 +120,25 @@ resource "google_compute_url_map" "edge" {
       route_action {
         url_rewrite {
           path_prefix_rewrite = "/"
+        }
+      }
+    }
+
+    # Everything else is the single-page app. A path with no object (a deep link such as
+    # /videos/3eb5) is the SPA's own route: answer index.html with 200, not the bucket's 404
+    # (the bucket's website not_found_page already gives index.html, but with status 404).
+    route_rules {
+      priority = 2
+      service  = google_compute_backend_bucket.dashboard.id
+      match_rules {
+        prefix_match = "/"
+      }
+      custom_error_response_policy {
+        error_service = google_compute_backend_bucket.dashboard.id
+        error_response_rule {
+          match_response_codes   = ["404"]
+          path                   = "/index.html"
+          override_response_code = 200
         }
       }
     }

@@ -52,6 +52,9 @@ resource "google_storage_bucket" "dashboard" {
     enabled = true
   }
 
+  # Through the load balancer (a custom domain) the bucket acts as a website: "/" is
+  # index.html, and a path with no object answers index.html (status 404, which the edge's
+  # URL map turns into 200), so the SPA's deep links load the app.
   website {
     main_page_suffix = "index.html"
     not_found_page   = "index.html"
