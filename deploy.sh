@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Deploy to Google Cloud. ./deploy.sh help
 #
-#   deploy.sh --env dev|staging|prod [--dry-run]      stage, build, plan, apply, record, URLs
+#   deploy.sh --env dev|staging|prod [--dry-run]      stage, build, plan, apply, dashboard,
+#                                                      record, URLs
 #   deploy.sh rollback --env ENV [--to RELEASE] [--dry-run]
 #                                                      apply the previous recorded image digests
+#                                                      and put back that release's dashboard
 #   deploy.sh smoke --env ENV [--dry-run]              check a deployed environment from outside
 #   deploy.sh lock                                     regenerate infra/deploy/requirements*.lock
 #
@@ -16,6 +18,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TF_DIR="$ROOT/infra/terraform"
 STAGE_DIR="$ROOT/build/stage"
 OUT_DIR="$ROOT/build/deploy"
+FRONTEND="$ROOT/frontend"
+# Vite writes content-hashed files under dist/assets/: cached for a year; the rest
+# (index.html, favicon, ...) is revalidated on every load so a deploy shows at once.
+HASHED_CACHE="public, max-age=31536000, immutable"
+UNHASHED_CACHE="no-cache"
 SERVICES=(api script-agent video-agent assembler monitor series-dispatcher)
 
 die() { printf 'deploy: error: %s\n' "$*" >&2; exit 1; }
@@ -71,6 +78,8 @@ parse_args() {
   REGION="$(tfvar region)"
   [ -n "$PROJECT" ] && [ -n "$REGION" ] || die "$ENV.tfvars must set project_id and region"
   STATE_BUCKET="$PROJECT-tfstate"
+  # The dashboard bucket Terraform makes (platform.tf: "${var.project_id}-dashboard").
+  DASHBOARD_BUCKET="gs://$PROJECT-dashboard"
   REPO="$REGION-docker.pkg.dev/$PROJECT/shortvideo"
   RELEASES="gs://$STATE_BUCKET/releases/$ENV"
   VAR_FILE="$TF_DIR/environments/$ENV.tfvars"
@@ -89,6 +98,17 @@ plan_and_apply() {
   tf apply -input=false "$plan"
 }
 
+# Copy a built dashboard (a local dist or a recorded release) into the dashboard bucket:
+# the hashed assets first, so the new index.html never names a file not yet there. Old
+# assets stay: a browser still holding the previous index.html may ask for them.
+publish_dashboard() {
+  local source="$1"
+  run gcloud storage rsync "$source/assets" "$DASHBOARD_BUCKET/assets" --recursive \
+    "--cache-control=$HASHED_CACHE" "--project=$PROJECT"
+  run gcloud storage rsync "$source" "$DASHBOARD_BUCKET" --recursive "--exclude=^assets/" \
+    "--cache-control=$UNHASHED_CACHE" "--project=$PROJECT"
+}
+
 print_urls() {
   tf output -json service_urls
   tf output -raw app_url
@@ -97,23 +117,27 @@ print_urls() {
 deploy() {
   local tag
   tag="$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo untracked)"
-  if [ -n "$(git -C "$ROOT" status --porcelain -- src functions infra pyproject.toml 2>/dev/null)" ]; then
-    [ "$DRY_RUN" -eq 1 ] || die "uncommitted changes in src, functions, infra or pyproject.toml: commit first"
+  if [ -n "$(git -C "$ROOT" status --porcelain -- src functions infra frontend pyproject.toml 2>/dev/null)" ]; then
+    [ "$DRY_RUN" -eq 1 ] || die "uncommitted changes in src, functions, infra, frontend or pyproject.toml: commit first"
     note "uncommitted changes (allowed with --dry-run only)"
   fi
   run mkdir -p "$STAGE_DIR" "$OUT_DIR"
 
-  note "1/6 stage each service's folder"
+  note "1/7 stage each service's folder and build the dashboard (fails before anything is touched)"
   for svc in "${SERVICES[@]}"; do
     run python3 "$ROOT/infra/deploy/stage.py" "$STAGE_DIR" "$svc"
   done
+  [ "$DRY_RUN" -eq 1 ] || [ -f "$FRONTEND/package-lock.json" ] || die "no frontend/package-lock.json"
+  run npm --prefix "$FRONTEND" ci
+  run npm --prefix "$FRONTEND" run build
+  [ "$DRY_RUN" -eq 1 ] || [ -f "$FRONTEND/dist/index.html" ] || die "the build made no frontend/dist/index.html"
 
-  note "2/6 the APIs and the image repository (idempotent; needed before the first build)"
+  note "2/7 the APIs and the image repository (idempotent; needed before the first build)"
   tf_init
   tf apply -input=false -auto-approve "-var-file=$VAR_FILE" \
     -target=google_project_service.apis -target=google_artifact_registry_repository.images
 
-  note "3/6 build and push each image (Cloud Build), then read its digest"
+  note "3/7 build and push each image (Cloud Build), then read its digest"
   local images_file="$OUT_DIR/$ENV-images.tfvars.json" images="" digest
   for svc in "${SERVICES[@]}"; do
     run gcloud builds submit "$STAGE_DIR/$svc" "--project=$PROJECT" "--region=$REGION" \
@@ -125,12 +149,17 @@ deploy() {
   printf '+ write %s\n' "$images_file"
   [ "$DRY_RUN" -eq 1 ] || printf '{"images": {%s}}\n' "$images" >"$images_file"
 
-  note "4/6 terraform plan, 5/6 terraform apply (the image digests as variables)"
+  note "4/7 terraform plan, 5/7 terraform apply (the image digests as variables)"
   plan_and_apply "$images_file"
 
-  note "6/6 record the release (what rollback applies) and print the URLs"
-  run gcloud storage cp "$images_file" "$RELEASES/$(date -u +%Y%m%dT%H%M%SZ)-$tag.json" \
-    "--project=$PROJECT"
+  note "6/7 the dashboard, once the API it calls runs"
+  publish_dashboard "$FRONTEND/dist"
+
+  note "7/7 record the release (what rollback applies: digests and dashboard) and print the URLs"
+  local record
+  record="$RELEASES/$(date -u +%Y%m%dT%H%M%SZ)-$tag"
+  run gcloud storage cp "$images_file" "$record.json" "--project=$PROJECT"
+  run gcloud storage rsync "$FRONTEND/dist" "$record.dashboard" --recursive "--project=$PROJECT"
   print_urls
 }
 
@@ -141,7 +170,7 @@ rollback() {
     # Releases are named by UTC time: the last one is what runs, the one before it is the target.
     local listing
     listing="$(capture "$RELEASES/<previous release>.json" \
-      gcloud storage ls "--project=$PROJECT" "$RELEASES/")"
+      gcloud storage ls "--project=$PROJECT" "$RELEASES/" | grep '\.json$')"
     if [ "$DRY_RUN" -eq 0 ] && [ "$(printf '%s\n' "$listing" | grep -c .)" -lt 2 ]; then
       die "fewer than two releases recorded under $RELEASES: nothing to roll back to"
     fi
@@ -151,7 +180,11 @@ rollback() {
   run gcloud storage cp "$release" "$images_file" "--project=$PROJECT"
   tf_init
   plan_and_apply "$images_file"
-  run gcloud storage cp "$images_file" "$RELEASES/$(date -u +%Y%m%dT%H%M%SZ)-rollback.json" \
+  publish_dashboard "${release%.json}.dashboard"
+  local record
+  record="$RELEASES/$(date -u +%Y%m%dT%H%M%SZ)-rollback"
+  run gcloud storage cp "$images_file" "$record.json" "--project=$PROJECT"
+  run gcloud storage rsync "${release%.json}.dashboard" "$record.dashboard" --recursive \
     "--project=$PROJECT"
   print_urls
 }

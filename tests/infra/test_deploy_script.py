@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.infra import model
 from tests.infra.model import ROOT
 
 SERVICES = (
@@ -71,6 +72,29 @@ def test_prod_dry_run_prints_stage_build_plan_apply_for_every_service_in_order(
     assert "dry run: nothing runs" in done.stdout
 
 
+def test_prod_dry_run_builds_the_dashboard_first_and_uploads_it_after_the_apply(
+    bare_path: str,
+) -> None:
+    lines = commands(dry_run(bare_path, "--env", "prod").stdout)
+    # The seams contract: cd frontend && npm ci && npm run build -> frontend/dist.
+    ci = first(lines, "npm --prefix", "/frontend ci")
+    build = first(lines, "npm --prefix", "/frontend run build")
+    assert ci < build < first(lines, "gcloud builds submit")  # a broken build touches nothing
+    apply = first(lines, "terraform", " apply ", "prod.tfplan")
+    bucket = "gs://shortvideo-prod-dashboard"  # platform.tf: "${var.project_id}-dashboard"
+    assert model.module()["module"]["media"]["dashboard_bucket_name"] == (
+        "${var.project_id}-dashboard"
+    )
+    assets = first(lines, "gcloud storage rsync", "/frontend/dist/assets", f"{bucket}/assets")
+    rest = first(lines, "gcloud storage rsync", "/frontend/dist ", f"{bucket} ")
+    assert apply < assets < rest, "assets before the index.html that names them"
+    assert "max-age=31536000" in lines[assets] and "immutable" in lines[assets]
+    assert "--cache-control=no-cache" in lines[rest] and "--exclude=\\^assets/" in lines[rest]
+    assert "delete-unmatched" not in lines[assets] + lines[rest]  # old assets stay for old tabs
+    kept = first(lines, "gcloud storage rsync", "/frontend/dist ", "releases/prod/", ".dashboard")
+    assert rest < kept, "the release records the dashboard it published"
+
+
 def test_dry_run_touches_nothing(bare_path: str) -> None:
     before = {p for p in (ROOT / "build").rglob("*")} if (ROOT / "build").exists() else set()
     done = dry_run(bare_path, "--env", "staging")
@@ -88,6 +112,12 @@ def test_rollback_dry_run_applies_the_previous_recorded_release(bare_path: str) 
     plan = first(lines, "terraform", " plan ", "prod-rollback.tfvars.json")
     apply = first(lines, "terraform", " apply ", "prod.tfplan")
     assert listed < fetched < plan < apply
+    # The previous release's own dashboard goes back too, assets first.
+    assets = first(lines, "gcloud storage rsync", "previous", ".dashboard/assets",
+                   "gs://shortvideo-prod-dashboard/assets")
+    rest = first(lines, "gcloud storage rsync", "previous", ".dashboard ",
+                 "gs://shortvideo-prod-dashboard ")
+    assert apply < assets < rest
 
 
 def test_smoke_dry_run_checks_health_library_webhook_and_private_functions(
