@@ -112,9 +112,31 @@ locals {
     WHISPER_MODEL_DIR = "/opt/whisper/whisper-base"
   }
 
+  # Media URLs (only the API makes them): Cloud CDN signed URLs on the media domain, signed
+  # with the key registered on the media backend bucket (modules/edge). Not GCS V4 URLs.
+  cdn_key_name   = "media-key-1"
+  cdn_key_secret = "cdn-signing-key"
+  service_settings = {
+    api = {
+      MEDIA_URL_MODE     = "cdn"
+      MEDIA_CDN_BASE_URL = "https://${var.media_domain}"
+      MEDIA_CDN_KEY_NAME = local.cdn_key_name
+    }
+  }
+
   # Secrets reach the services as environment variables from Secret Manager.
   secret_settings = {
-    api = { API_TOKEN_SECRET = "api-token-secret", STRIPE_SECRET_KEY = "stripe-secret-key", STRIPE_WEBHOOK_SECRET = "stripe-webhook-secret" }
+    api = {
+      API_TOKEN_SECRET      = "api-token-secret"
+      STRIPE_SECRET_KEY     = "stripe-secret-key"
+      STRIPE_WEBHOOK_SECRET = "stripe-webhook-secret"
+      MEDIA_CDN_KEY         = local.cdn_key_secret
+    }
+  }
+  # The API signs with exactly the key version the backend bucket checks against: a new
+  # version changes both in one apply (and rolls a new API revision). Others read "latest".
+  secret_versions = {
+    api = { (local.cdn_key_secret) = data.google_secret_manager_secret_version.cdn_signing_key.version }
   }
 }
 
@@ -145,8 +167,12 @@ module "service" {
   max_instances         = each.value.max_instances
   deletion_protection   = var.deletion_protection
   # Each function checks the OIDC token's audience against its own URL.
-  env        = merge(var.settings, local.computed_settings, { OIDC_AUDIENCE = local.url[each.key] })
-  secret_env = lookup(local.secret_settings, each.key, {})
+  env = merge(
+    var.settings, local.computed_settings, lookup(local.service_settings, each.key, {}),
+    { OIDC_AUDIENCE = local.url[each.key] },
+  )
+  secret_env      = lookup(local.secret_settings, each.key, {})
+  secret_versions = lookup(local.secret_versions, each.key, {})
 
   depends_on = [google_project_service.apis, module.secrets, google_project_iam_member.firestore]
 }

@@ -39,16 +39,31 @@ def setting_names() -> set[str]:
     return {field.alias or name.upper() for name, field in Settings.model_fields.items()}
 
 
+# Production URLs whose names look like a fake's base: the CDN origin of the signed media URLs.
+PRODUCTION_BASE_URLS = {"MEDIA_CDN_BASE_URL"}
+
+
 def forbidden_settings() -> set[str]:
     # Also any future Settings field of the same kinds: emulator hosts, fake bases, demo knobs.
     pattern = re.compile(r"(_EMULATOR_HOST|_BASE_URL|_API_BASE)$|^DEMO_")
-    return FORBIDDEN_OUTSIDE_LOCAL | {name for name in setting_names() if pattern.search(name)}
+    named = {name for name in setting_names() if pattern.search(name)}
+    return FORBIDDEN_OUTSIDE_LOCAL | (named - PRODUCTION_BASE_URLS)
+
+
+# The seams contract: the money lane adds MEDIA_URL_MODE=cdn and MEDIA_CDN_* to Settings.
+CDN_SETTINGS_IN_CODE = "MEDIA_CDN_KEY" in setting_names()
+needs_cdn_settings = pytest.mark.xfail(
+    not CDN_SETTINGS_IN_CODE, strict=True,
+    reason="Settings has no MEDIA_CDN_* fields yet (money lane, seams contract)",
+)
 
 
 def deployed_settings(environment: str) -> dict[str, str]:
     """What a service's environment holds: tfvars settings, computed ones, secrets."""
     values = dict(model.tfvars(environment)["settings"])
     values.update(ROOT_MODULE["locals"]["computed_settings"])
+    for settings in ROOT_MODULE["locals"]["service_settings"].values():
+        values.update(settings)
     values["OIDC_AUDIENCE"] = "<the service's own URL>"
     for secrets in ROOT_MODULE["locals"]["secret_settings"].values():
         values.update({name: "<a secret from Secret Manager>" for name in secrets})
@@ -106,6 +121,14 @@ def test_every_setting_is_provided_or_defaulted_on_purpose(environment: str) -> 
     assert not unknown, f"{environment}: settings_defaulted names no setting: {unknown}"
 
 
+@needs_cdn_settings
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_deployed_setting_is_one_the_code_reads(environment: str) -> None:
+    # A typo in a tfvars or services.tf name would be a setting silently left at its default.
+    unknown = set(deployed_settings(environment)) - setting_names()
+    assert not unknown, f"{environment}: no Settings field reads {unknown}"
+
+
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_no_emulator_fake_or_demo_override_is_deployed(environment: str) -> None:
     values = deployed_settings(environment)
@@ -121,6 +144,7 @@ def test_no_emulator_fake_or_demo_override_is_deployed(environment: str) -> None
         assert values[name].startswith("${local.url["), name
 
 
+@needs_cdn_settings
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_the_deployed_settings_validate_and_the_longest_video_fits_the_job_cap(
     environment: str,
@@ -133,6 +157,38 @@ def test_the_deployed_settings_validate_and_the_longest_video_fits_the_job_cap(
         "veo-3.1-generate-001": 0.40,
         "veo-3.1-fast-generate-001": 0.15,
     }[settings.veo_model]
+
+
+def test_the_api_signs_media_urls_with_the_key_version_the_cdn_checks() -> None:
+    api = ROOT_MODULE["locals"]["service_settings"]["api"]
+    assert api["MEDIA_URL_MODE"] == "cdn"
+    assert api["MEDIA_CDN_BASE_URL"] == "https://${var.media_domain}"
+    assert api["MEDIA_CDN_KEY_NAME"] == "${local.cdn_key_name}"
+    assert set(ROOT_MODULE["locals"]["service_settings"]) == {"api"}  # only the API signs
+    secret = "${local.cdn_key_secret}"
+    assert ROOT_MODULE["locals"]["secret_settings"]["api"]["MEDIA_CDN_KEY"] == secret
+    data = "data.google_secret_manager_secret_version.cdn_signing_key"
+    assert ROOT_MODULE["data"]["google_secret_manager_secret_version"]["cdn_signing_key"][
+        "secret"] == secret
+    edge_call = ROOT_MODULE["module"]["edge"]
+    assert edge_call["cdn_signing_key"] == f"${{{data}.secret_data}}"
+    assert edge_call["cdn_signing_key_name"] == "${local.cdn_key_name}"
+    # The API reads the very version the backend bucket registered, not "latest".
+    versions = ROOT_MODULE["locals"]["secret_versions"]["api"]
+    assert versions == {"${(local.cdn_key_secret)}": f"${{{data}.version}}"}
+    call = ROOT_MODULE["module"]["service"]
+    assert call["secret_versions"] == "${lookup(local.secret_versions, each.key, {})}"
+    run = model.module("run_service")["resource"]["google_cloud_run_v2_service"]["service"]
+    ref = run["template"][0]["containers"][0]["dynamic"][1]["env"]["content"][0]
+    assert ref["value_source"][0]["secret_key_ref"][0]["version"] == (
+        '${lookup(var.secret_versions, env.value, "latest")}'
+    )
+    accessors = ROOT_MODULE["module"]["secrets"]["secrets"]["${(local.cdn_key_secret)}"]
+    assert accessors["accessors"] == ['${local.sa["api"]}']
+    key = model.module("edge")["resource"]["google_compute_backend_bucket_signed_url_key"]["media"]
+    assert key["backend_bucket"] == "${google_compute_backend_bucket.media.name}"
+    assert key["key_value"] == "${var.cdn_signing_key}"
+    assert model.module("edge")["variable"]["cdn_signing_key"]["sensitive"] is True
 
 
 def test_the_model_dir_terraform_sets_is_the_one_baked_into_the_assembler_image() -> None:
@@ -277,11 +333,23 @@ def test_terraform_deploys_the_index_rules_and_ttl_files_the_tests_use() -> None
         path = call[key].replace("${path.root}", str(tf_dir))
         assert (tf_dir / path).resolve() == expected.resolve(), key
     from shortvideo.adapters.firestore_jobs import SCRIPT_CACHE
+    from shortvideo.adapters.firestore_library import IDEMPOTENCY_KEYS
     from shortvideo.script_cache import cache_entry
 
-    assert call["ttl_collection"] == SCRIPT_CACHE
+    ttl = call["ttl_fields"]
+    assert set(ttl) == {SCRIPT_CACHE, IDEMPOTENCY_KEYS}
     # The TTL field is the timestamp the code writes as the entry's expiry.
     now = datetime(2026, 1, 1, tzinfo=UTC)
     script = SimpleNamespace(model_dump=lambda mode: {})
     entry = cache_entry(script, now, ttl_days=7)  # type: ignore[arg-type]
-    assert entry[call["ttl_field"]] == now + timedelta(days=7)
+    assert entry[ttl[SCRIPT_CACHE]] == now + timedelta(days=7)
+    firestore = model.module("firestore")["resource"]["google_firestore_field"]["ttl"]
+    assert firestore["for_each"] == "${var.ttl_fields}"
+    assert (firestore["collection"], firestore["field"]) == ("${each.key}", "${each.value}")
+
+
+def test_idempotency_keys_carry_the_ttl_field_terraform_expires_them_on() -> None:
+    ttl_field = ROOT_MODULE["module"]["firestore"]["ttl_fields"]["idempotency_keys"]
+    source = (ROOT / "src" / "shortvideo" / "studio" / "idempotency.py").read_text()
+    # The reserved key's record sets it to a timestamp (now + the key's lifetime).
+    assert re.search(rf'"{ttl_field}": now \+ \w+', source), "the record's expiry field"

@@ -18,8 +18,8 @@ api_p95_threshold_ms                  = 1500
 deletion_protection                   = true
 
 # Settings the code reads (src/shortvideo/settings.py aliases) that this environment sets.
-# Terraform adds the ones it knows itself (project, bucket, queues, URLs, OIDC, CORS: see
-# services.tf) and the secrets (Secret Manager). tests/infra checks that every setting is
+# Terraform adds the ones it knows itself (project, bucket, queues, URLs, OIDC, CORS, media
+# URLs: see services.tf) and the secrets (Secret Manager). tests/infra checks that every setting is
 # here, computed, a secret, or listed in settings_defaulted, and that no emulator, fake or
 # demo override is set.
 settings = {
@@ -42,7 +42,6 @@ settings = {
   WHISPER_ENGINE                = "faster-whisper"
   WHISPER_COMPUTE_TYPE          = "int8"
   X264_PRESET                   = "fast"
-  MEDIA_URL_MODE                = "gcs"
 }
 
 # Left to the code's defaults on purpose (they are the tuned production values).
@@ -76,7 +75,8 @@ settings_defaulted = [
   "BILLING_RETURN_URL",
   "CREATE_CHARACTER_PER_MINUTE",
   "CREATE_CHARACTER_PER_HOUR",
-  # Signed media URLs: 15 minutes; signed through IAM signBlob as the service's own account.
+  # Media URLs last 15 minutes. They are Cloud CDN signed URLs (services.tf); the V4 signing
+  # account is only for the MEDIA_URL_MODE=gcs fallback (IAM signBlob as the API itself).
   "MEDIA_URL_SECONDS",
   "MEDIA_SIGNING_SERVICE_ACCOUNT",
   "SERIES_MAX_SCHEDULES_PER_CREATOR",

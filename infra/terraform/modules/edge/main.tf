@@ -64,16 +64,13 @@ resource "google_compute_backend_bucket" "media" {
   }
 }
 
-# The key's 128-bit value is created once by hand in Secret Manager (README: manual steps);
-# Terraform reads it to register it on the backend bucket.
-data "google_secret_manager_secret_version" "cdn_signing_key" {
-  secret = var.cdn_signing_key_secret_id
-}
-
+# The key Cloud CDN checks signed URLs against: 128 bits, base64url (RFC 4648 section 5), as
+# gcloud's add-signed-url-key takes it. The root module reads it from Secret Manager, and
+# the API signs with the same secret version (services.tf).
 resource "google_compute_backend_bucket_signed_url_key" "media" {
   name           = var.cdn_signing_key_name
   backend_bucket = google_compute_backend_bucket.media.name
-  key_value      = data.google_secret_manager_secret_version.cdn_signing_key.secret_data
+  key_value      = var.cdn_signing_key
 }
 
 # Cloud CDN fills signed requests from the private media bucket with its own service agent.

@@ -33,9 +33,10 @@ variable "media_bucket" {
   description = "Private media bucket served by Cloud CDN."
 }
 
-variable "cdn_signing_key_secret_id" {
+variable "cdn_signing_key" {
   type        = string
-  description = "Secret Manager secret id holding the CDN signed-URL key (base64url, 16 bytes)."
+  sensitive   = true
+  description = "The CDN signed-URL key: 16 random bytes, base64url (from Secret Manager)."
 }
 
 variable "cdn_signing_key_name" {

@@ -35,11 +35,14 @@ resource "google_firestore_index" "composite" {
   }
 }
 
-# Firestore deletes a script_cache entry within about a day after its expires_at.
-resource "google_firestore_field" "script_cache_ttl" {
+# Firestore deletes an expired document (a script_cache entry, an idempotency key) within
+# about a day after its TTL timestamp.
+resource "google_firestore_field" "ttl" {
+  for_each = var.ttl_fields
+
   database   = google_firestore_database.main.name
-  collection = var.ttl_collection
-  field      = var.ttl_field
+  collection = each.key
+  field      = each.value
 
   ttl_config {}
   # Single-field indexes on the TTL timestamp are not needed by any query.

@@ -13,14 +13,9 @@ variable "rules_file" {
   description = "Path of firestore.rules (the file the rules tests ran on the emulator)."
 }
 
-variable "ttl_collection" {
-  type        = string
-  description = "Collection whose documents expire (the script cache)."
-}
-
-variable "ttl_field" {
-  type        = string
-  description = "Timestamp field the TTL policy deletes on."
+variable "ttl_fields" {
+  type        = map(string)
+  description = "Collections whose documents expire => the timestamp field the TTL policy deletes on."
 }
 
 variable "delete_protection" {

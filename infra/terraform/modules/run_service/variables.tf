@@ -47,6 +47,12 @@ variable "secret_env" {
   default     = {}
 }
 
+variable "secret_versions" {
+  type        = map(string)
+  description = "Secret id => version to read; a secret not listed is read at its latest version."
+  default     = {}
+}
+
 variable "cpu" {
   type        = string
   description = "CPU limit, e.g. \"1\" or \"4\"."
