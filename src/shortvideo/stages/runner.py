@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shortvideo import lifecycle, metering
@@ -32,6 +32,11 @@ def internal_error_message(stage: Stage) -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _job_seconds(doc: JobDoc) -> float:
+    elapsed: timedelta = doc["updated_at"] - doc["created_at"]
+    return round(elapsed.total_seconds(), 1)
 
 
 @dataclass
@@ -58,7 +63,15 @@ class StageContext:
         self.doc = self.svc.jobs.mutate_job(
             self.video_id, lifecycle.complete(self.stage, self.owner, utcnow(), fields)
         )
-        self.log.info("stage_completed", status=self.doc["status"])
+        # The job's end also carries what the generation dashboard plots (infra observability):
+        # created-to-completed seconds and the Veo cost billed for it.
+        done = self.doc["status"] == "completed"
+        self.log.info(
+            "stage_completed",
+            status=self.doc["status"],
+            job_seconds=_job_seconds(self.doc) if done else None,
+            cost_usd=self.doc.get("cost", {}).get("actual_usd", 0.0) if done else None,
+        )
 
     def ring(self, stage: str, task_key: str, delay_seconds: float = 0) -> None:
         """Ring a doorbell after a commit; if it is lost, the monitor rings it again."""
