@@ -1,4 +1,5 @@
-# Alert policies: failure rate, stuck jobs, API latency; budget alerts come from the budget.
+# Alert policies: failure rate, stuck jobs, API latency and errors; budget alerts come from
+# the budget (budget.tf). An alert is a PromQL condition or a threshold on a Cloud Run metric.
 resource "google_monitoring_notification_channel" "email" {
   display_name = "Shortvideo on-call"
   type         = "email"
@@ -8,89 +9,76 @@ resource "google_monitoring_notification_channel" "email" {
 }
 
 locals {
-  user_metric = "logging_googleapis_com:user_shortvideo"
+  alerts = {
+    failure_rate = {
+      name      = "Video jobs: more than 10 % failed in the last hour"
+      condition = "failed / created over 1 h > 0.1"
+      promql    = "sum(increase(${local.promql}_jobs_failed[1h])) / clamp_min(sum(increase(${local.promql}_jobs_created[1h])), 1) > 0.1"
+      threshold = null
+      runbook   = "More than 10 % of the last hour's jobs failed. README, Operating it: when the monitor marks jobs failed."
+    }
+    stuck_jobs = {
+      name      = "Video jobs: stuck (expired leases or jobs failed by the monitor)"
+      condition = "monitor recovered or failed jobs in 30 min > 3"
+      promql    = "sum(increase(${local.promql}_monitor_recovered_sum[30m])) + sum(increase(${local.promql}_monitor_failed_sum[30m])) > 3"
+      threshold = null
+      runbook   = "The monitor keeps finding expired leases: a stage crashes or times out. Check stage_failed and request_crashed logs."
+    }
+    api_latency = {
+      name      = "Creator API: p95 latency over ${var.api_p95_threshold_ms} ms"
+      condition = "run request_latencies p95 (api)"
+      promql    = null
+      threshold = { metric = "run.googleapis.com/request_latencies", extra = "", value = var.api_p95_threshold_ms, aligner = "ALIGN_PERCENTILE_95", reducer = "REDUCE_MAX" }
+      runbook   = "The API's p95 is over its threshold for 5 minutes: see the service dashboard (cold starts, instances) and Firestore latency."
+    }
+    api_errors = {
+      name      = "Creator API: 5xx answers"
+      condition = "5xx per minute > 5 for 5 min"
+      promql    = null
+      threshold = { metric = "run.googleapis.com/request_count", extra = " AND metric.labels.response_code_class = \"5xx\"", value = 5, aligner = "ALIGN_SUM", reducer = "REDUCE_SUM" }
+      runbook   = "The API answers 5xx: request_crashed logs carry the stack traces."
+    }
+  }
 }
 
-resource "google_monitoring_alert_policy" "failure_rate" {
-  display_name          = "Video jobs: more than 10 % failed in the last hour"
+resource "google_monitoring_alert_policy" "alert" {
+  for_each = local.alerts
+
+  display_name          = each.value.name
   combiner              = "OR"
   notification_channels = [google_monitoring_notification_channel.email.id]
 
   conditions {
-    display_name = "failed / created over 1 h > 0.1"
-    condition_prometheus_query_language {
-      query               = "sum(increase(${local.user_metric}_jobs_failed[1h])) / clamp_min(sum(increase(${local.user_metric}_jobs_created[1h])), 1) > 0.1"
-      duration            = "0s"
-      evaluation_interval = "300s"
+    display_name = each.value.condition
+
+    dynamic "condition_prometheus_query_language" {
+      for_each = each.value.promql == null ? [] : [each.value.promql]
+      content {
+        query               = condition_prometheus_query_language.value
+        duration            = "0s"
+        evaluation_interval = "300s"
+      }
+    }
+
+    dynamic "condition_threshold" {
+      for_each = each.value.threshold == null ? [] : [each.value.threshold]
+      content {
+        filter          = "resource.type = \"cloud_run_revision\" AND resource.labels.service_name = \"${var.api_service_name}\" AND metric.type = \"${condition_threshold.value.metric}\"${condition_threshold.value.extra}"
+        comparison      = "COMPARISON_GT"
+        threshold_value = condition_threshold.value.value
+        duration        = "300s"
+
+        aggregations {
+          alignment_period     = "60s"
+          per_series_aligner   = condition_threshold.value.aligner
+          cross_series_reducer = condition_threshold.value.reducer
+        }
+      }
     }
   }
 
   documentation {
-    content   = "More than 10 % of the last hour's jobs failed. README, Operating it: when the monitor marks jobs failed."
+    content   = each.value.runbook
     mime_type = "text/markdown"
-  }
-}
-
-resource "google_monitoring_alert_policy" "stuck_jobs" {
-  display_name          = "Video jobs: stuck (expired leases or jobs failed by the monitor)"
-  combiner              = "OR"
-  notification_channels = [google_monitoring_notification_channel.email.id]
-
-  conditions {
-    display_name = "monitor recovered or failed jobs in 30 min > 3"
-    condition_prometheus_query_language {
-      query               = "sum(increase(${local.user_metric}_monitor_recovered_sum[30m])) + sum(increase(${local.user_metric}_monitor_failed_sum[30m])) > 3"
-      duration            = "0s"
-      evaluation_interval = "300s"
-    }
-  }
-
-  documentation {
-    content   = "The monitor keeps finding expired leases: a stage crashes or times out. Check stage_failed and request_crashed logs."
-    mime_type = "text/markdown"
-  }
-}
-
-resource "google_monitoring_alert_policy" "api_latency" {
-  display_name          = "Creator API: p95 latency over ${var.api_p95_threshold_ms} ms"
-  combiner              = "OR"
-  notification_channels = [google_monitoring_notification_channel.email.id]
-
-  conditions {
-    display_name = "run request_latencies p95 (api)"
-    condition_threshold {
-      filter          = "resource.type = \"cloud_run_revision\" AND resource.labels.service_name = \"${var.api_service_name}\" AND metric.type = \"run.googleapis.com/request_latencies\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = var.api_p95_threshold_ms
-      duration        = "300s"
-
-      aggregations {
-        alignment_period     = "60s"
-        per_series_aligner   = "ALIGN_PERCENTILE_95"
-        cross_series_reducer = "REDUCE_MAX"
-      }
-    }
-  }
-}
-
-resource "google_monitoring_alert_policy" "api_errors" {
-  display_name          = "Creator API: 5xx answers"
-  combiner              = "OR"
-  notification_channels = [google_monitoring_notification_channel.email.id]
-
-  conditions {
-    display_name = "5xx per minute > 5 for 5 min"
-    condition_threshold {
-      filter          = "resource.type = \"cloud_run_revision\" AND resource.labels.service_name = \"${var.api_service_name}\" AND metric.type = \"run.googleapis.com/request_count\" AND metric.labels.response_code_class = \"5xx\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = 5
-      duration        = "300s"
-
-      aggregations {
-        alignment_period     = "60s"
-        per_series_aligner   = "ALIGN_SUM"
-        cross_series_reducer = "REDUCE_SUM"
-      }
-    }
   }
 }

@@ -1,9 +1,9 @@
 output "dashboards" {
   description = "Dashboard ids (Cloud Console > Monitoring > Dashboards)."
-  value       = [google_monitoring_dashboard.generation.id, google_monitoring_dashboard.service.id]
+  value       = [for board in google_monitoring_dashboard.dashboard : board.id]
 }
 
 output "log_metrics" {
   description = "The log-based metrics the dashboards and alerts read."
-  value       = concat([for m in google_logging_metric.counter : m.name], [for m in google_logging_metric.distribution : m.name])
+  value       = [for metric in google_logging_metric.metric : metric.name]
 }
