@@ -217,12 +217,14 @@ smoke() {
   if [ -z "$token" ] && [ "$DRY_RUN" -eq 0 ]; then
     die "set SMOKE_TOKEN to the smoke creator's personal API token (README, Operating it)"
   fi
+  smoke_expect "dashboard index" 200 "$app/"
+  smoke_expect "dashboard deep link answers the SPA" 200 "$app/videos/smoke-deep-link"
   smoke_expect "API health" 200 "$app/api/health"
   smoke_expect "signed-in creator's empty library" 200 \
     -H "Authorization: Bearer ${token:-<SMOKE_TOKEN>}" "$app/api/videos/my-videos"
   smoke_expect "API refuses a missing token" 401 "$app/api/videos/my-videos"
   smoke_expect "webhook refuses an unsigned call" 400 -X POST -H 'Content-Type: application/json' \
-    --data '{}' "$app${SMOKE_WEBHOOK_PATH:-/api/billing/stripe-webhook}"
+    --data '{}' "$app/api/billing/webhook"
   smoke_expect "script_agent refuses an anonymous call" 403 -X POST \
     -H 'Content-Type: application/json' --data '{}' "$script_agent"
   [ "$SMOKE_FAILED" -eq 0 ] || die "smoke failed"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -126,10 +128,45 @@ def test_smoke_dry_run_checks_health_library_webhook_and_private_functions(
     done = dry_run(bare_path, "smoke", "--env", "dev")
     assert done.returncode == 0, done.stdout
     lines = commands(done.stdout)
-    for path in ("/api/health", "/api/videos/my-videos", "webhook"):
+    for path in ("/api/health", "/api/videos/my-videos", "/api/billing/webhook", "/videos/"):
         assert any("curl" in line and path in line for line in lines), path
     assert any("curl" in line and "script-agent-" in line for line in lines)
-    assert done.stdout.count("smoke: ok") == 5
+    assert done.stdout.count("smoke: ok") == 7
+
+
+def smoke_api_checks() -> list[tuple[str, str, int, bool]]:
+    """(method, API path, expected status, sends a token) of each smoke check of /api/..."""
+    script = (ROOT / "deploy.sh").read_text().replace("\\\n", " ")
+    body = script[script.index("smoke() {"):script.index("\nlock() {")]
+    checks = []
+    for line in re.findall(r"^\s*smoke_expect .*$", body, re.M):
+        path = re.search(r'"\$app/api(/[a-z/-]+)"', line)
+        if path:
+            method = "POST" if "-X POST" in line else "GET"
+            status = int(line.split('" ', 1)[1].split()[0])
+            checks.append((method, path.group(1), status, "Authorization" in line))
+    return checks
+
+
+def test_smoke_expects_of_each_api_route_what_the_api_answers() -> None:
+    # /api/<path> reaches the API as /<path> (the edge's rewrite): run the smoke's own
+    # expectations against the real app in memory (a token check only needs the route).
+    from fastapi.testclient import TestClient
+
+    from shortvideo.api.app import create_app
+    from tests.fakes import memory_services
+
+    checks = smoke_api_checks()
+    assert {path for _, path, _, _ in checks} == {"/health", "/videos/my-videos",
+                                                   "/billing/webhook"}
+    services = memory_services(Path(tempfile.mkdtemp()), STRIPE_WEBHOOK_SECRET="whsec_smoke")
+    client = TestClient(create_app(services))
+    for method, path, status, with_token in checks:
+        answer = client.request(method, path, json={} if method == "POST" else None)
+        if with_token:
+            assert answer.status_code != 404, path
+        else:
+            assert answer.status_code == status, (method, path, answer.text)
 
 
 @pytest.mark.parametrize("args", [("--env", "qa"), ("--env",), ()])
