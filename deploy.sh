@@ -132,10 +132,14 @@ deploy() {
   run npm --prefix "$FRONTEND" run build
   [ "$DRY_RUN" -eq 1 ] || [ -f "$FRONTEND/dist/index.html" ] || die "the build made no frontend/dist/index.html"
 
-  note "2/7 the APIs and the image repository (idempotent; needed before the first build)"
+  note "2/7 the APIs, the image repository and the secret containers (idempotent; needed first)"
   tf_init
   tf apply -input=false -auto-approve "-var-file=$VAR_FILE" \
-    -target=google_project_service.apis -target=google_artifact_registry_repository.images
+    -target=google_project_service.apis -target=google_artifact_registry_repository.images \
+    -target=module.secrets
+  # The media backend bucket registers the CDN key at plan time: its value is added by hand.
+  run gcloud secrets versions describe latest --secret=cdn-signing-key "--project=$PROJECT" \
+    "--format=value(name)" || die "add the CDN signing key first (README, Operating it)"
 
   note "3/7 build and push each image (Cloud Build), then read its digest"
   local images_file="$OUT_DIR/$ENV-images.tfvars.json" images="" digest

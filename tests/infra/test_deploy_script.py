@@ -69,6 +69,9 @@ def test_prod_dry_run_prints_stage_build_plan_apply_for_every_service_in_order(
     assert all(first(lines, "stage.py", f" {s}") < first(lines, "builds submit") for s in SERVICES)
     base = first(lines, "terraform", "-target=google_artifact_registry_repository.images")
     assert base < first(lines, "gcloud builds submit")
+    # The secret containers first, then the CDN key's value must exist before the full plan.
+    assert "-target=module.secrets" in lines[base]
+    assert base < first(lines, "gcloud secrets versions describe", "cdn-signing-key") < plan
     record = first(lines, "gcloud storage cp", "gs://shortvideo-prod-tfstate/releases/prod/")
     assert apply < record
     assert "dry run: nothing runs" in done.stdout
