@@ -55,7 +55,7 @@ variable "google_oauth_client_id" {
 
 variable "images" {
   type        = map(string)
-  description = "Image by digest per service (api, script-agent, video-agent, assembler, monitor); deploy.sh passes it. Empty only for deploy.sh's first targeted apply (APIs and the image repository)."
+  description = "Image by digest per service (api, script-agent, video-agent, assembler, monitor, series-dispatcher); deploy.sh passes it. Empty only for deploy.sh's first targeted apply (APIs, image repository, secret containers)."
   default     = {}
   validation {
     condition     = alltrue([for image in values(var.images) : can(regex("@sha256:[0-9a-f]{64}$", image))])
