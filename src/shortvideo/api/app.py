@@ -21,6 +21,7 @@ from shortvideo.api.me import me_router
 from shortvideo.api.media import media_router
 from shortvideo.api.music import music_router
 from shortvideo.api.openapi import install_openapi
+from shortvideo.api.pricing import pricing_router
 from shortvideo.api.progress import progress_router
 from shortvideo.api.schedules import schedules_router
 from shortvideo.api.session import session_router
@@ -34,7 +35,7 @@ def create_app(services: Services, accounts: Accounts | None = None) -> FastAPI:
         title="shortvideo creator API",
         version="0.1.0",
         description="Create short videos from a theme and follow them. "
-        "Every route but /health and POST /session needs the `__session` cookie "
+        "Every route but /health, GET /pricing and POST /session needs the `__session` cookie "
         "(POST /session) or `Authorization: Bearer <personal API token>` (POST /me/tokens).",
         # No docs pages: they load JavaScript from a public CDN. /openapi.json stays.
         docs_url=None,
@@ -64,6 +65,7 @@ def create_app(services: Services, accounts: Accounts | None = None) -> FastAPI:
     if isinstance(services.media, ApiSignedUrls):  # "api" mode: the API serves its own URLs
         app.include_router(media_router(services, services.media))
     app.include_router(schedules_router(services, current_creator))
+    app.include_router(pricing_router(settings))
 
     @app.get("/health", include_in_schema=False)
     def health() -> JSONResponse:
