@@ -1,0 +1,3 @@
+export default function CreatePage() {
+  return <h1>CreatePage</h1>;
+}

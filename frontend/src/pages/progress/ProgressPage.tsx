@@ -1,0 +1,3 @@
+export default function ProgressPage() {
+  return <h1>ProgressPage</h1>;
+}

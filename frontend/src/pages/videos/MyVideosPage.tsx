@@ -1,0 +1,3 @@
+export default function MyVideosPage() {
+  return <h1>MyVideosPage</h1>;
+}
