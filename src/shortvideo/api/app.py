@@ -58,7 +58,7 @@ def create_app(services: Services, accounts: Accounts | None = None) -> FastAPI:
     app.include_router(session_router(settings, accounts, auth, current_creator))
     app.include_router(me_router(services, accounts, current_creator,
                                  session_dependency(current_creator)))
-    app.include_router(admin_router(accounts, current_admin))
+    app.include_router(admin_router(services, accounts, current_admin))
     app.include_router(characters_router(services, current_creator))
     app.include_router(progress_router(services, current_creator))
     app.include_router(music_router(services, current_creator, current_admin))
