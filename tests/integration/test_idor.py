@@ -46,7 +46,7 @@ OWN_ONLY = {("POST", "/videos"), ("GET", "/videos/my-videos"), ("POST", "/sessio
             ("GET", "/schedules"), ("POST", "/characters"), ("GET", "/characters"),
             ("GET", "/music"), ("POST", "/billing/checkout"), ("POST", "/billing/portal"),
             ("GET", "/billing/status"), ("GET", "/billing/history"),
-            ("GET", "/pricing")}
+            ("GET", "/pricing"), ("GET", "/voices")}
 SCHEDULE = {"name": "daily", "cron": "0 9 * * *", "time_zone": "UTC", "themes": ["octopus"]}
 
 

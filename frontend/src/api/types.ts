@@ -75,6 +75,8 @@ export interface VideoDetail extends VideoSummary {
   completed_blocks: number | null;
   total_blocks: number | null;
   next_retry_at: string | null;
+  /** The settlement's refund once the video ended (credits or the free video back), else null. */
+  refunded?: boolean | null;
 }
 
 export interface Listing {

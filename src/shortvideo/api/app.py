@@ -26,6 +26,7 @@ from shortvideo.api.progress import progress_router
 from shortvideo.api.schedules import schedules_router
 from shortvideo.api.session import session_router
 from shortvideo.api.videos import videos_router
+from shortvideo.api.voices import voices_router
 from shortvideo.studio.media import ApiSignedUrls
 from shortvideo.wiring import Services
 
@@ -35,7 +36,8 @@ def create_app(services: Services, accounts: Accounts | None = None) -> FastAPI:
         title="shortvideo creator API",
         version="0.1.0",
         description="Create short videos from a theme and follow them. "
-        "Every route but /health, GET /pricing and POST /session needs the `__session` cookie "
+        "Every route but /health, GET /pricing, GET /voices and POST /session needs the "
+        "`__session` cookie "
         "(POST /session) or `Authorization: Bearer <personal API token>` (POST /me/tokens).",
         # No docs pages: they load JavaScript from a public CDN. /openapi.json stays.
         docs_url=None,
@@ -66,6 +68,7 @@ def create_app(services: Services, accounts: Accounts | None = None) -> FastAPI:
         app.include_router(media_router(services, services.media))
     app.include_router(schedules_router(services, current_creator))
     app.include_router(pricing_router(settings))
+    app.include_router(voices_router())
 
     @app.get("/health", include_in_schema=False)
     def health() -> JSONResponse:

@@ -1,10 +1,8 @@
 import { Badge, Button, Card, Grid, Group, List, SimpleGrid, Stack, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { api } from "../../api/client";
+import { usePricing } from "../../api/queries";
 import { formatMoney } from "../../api/format";
-import type { Pricing } from "../../api/types";
 import { useSession } from "../../auth/session";
 import { QueryState } from "../../components/PageState";
 import { usePageTitle } from "../../components/usePageTitle";
@@ -12,7 +10,7 @@ import { currentLanguage } from "../../i18n";
 
 function PricingSection() {
   const { t } = useTranslation("landing");
-  const pricing = useQuery({ queryKey: ["pricing"], queryFn: () => api<Pricing>("/pricing"), staleTime: 600_000 });
+  const pricing = usePricing();
   const lang = currentLanguage();
   return (
     <Stack component="section" aria-labelledby="pricing-title">
