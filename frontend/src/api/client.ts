@@ -16,7 +16,8 @@ export class ApiError extends Error {
   }
 }
 
-type Body = Record<string, unknown> | undefined;
+// JSON, or a multipart form (an upload: the browser sets its Content-Type with the boundary).
+type Body = Record<string, unknown> | FormData | undefined;
 
 export interface RequestOptions {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -44,12 +45,13 @@ async function errorOf(response: Response): Promise<ApiError> {
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
-  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  const form = options.body instanceof FormData;
+  if (options.body !== undefined && !form) headers["Content-Type"] = "application/json";
   let response: Response;
   try {
     response = await fetch(`${API_PREFIX}${path}`, {
       method: options.method ?? "GET",
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined || form ? (options.body as FormData | undefined) : JSON.stringify(options.body),
       headers,
       credentials: "same-origin",
       signal: options.signal,

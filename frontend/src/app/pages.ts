@@ -22,6 +22,12 @@ export const PAGES: PageEntry[] = [
   { path: "/sign-up", load: () => import("../pages/auth/SignUpPage"), access: "guest" },
   { path: "/create", load: () => import("../pages/create/CreatePage"), access: "signedIn", nav: "create" },
   { path: "/videos", load: () => import("../pages/videos/MyVideosPage"), access: "signedIn", nav: "videos" },
+  { path: "/characters", load: () => import("../pages/characters/CharactersPage"), access: "signedIn", nav: "characters" },
+  { path: "/series", load: () => import("../pages/series/SeriesPage"), access: "signedIn", nav: "series" },
+  { path: "/series/:scheduleId", load: () => import("../pages/series/SeriesDetailPage"), access: "signedIn" },
+  { path: "/billing", load: () => import("../pages/billing/BillingPage"), access: "signedIn", nav: "billing" },
+  { path: "/account", load: () => import("../pages/account/AccountPage"), access: "signedIn", nav: "account" },
+  { path: "/admin", load: () => import("../pages/admin/AdminPage"), access: "admin", nav: "admin" },
   {
     path: "/videos/:videoId/progress",
     load: () => import("../pages/progress/ProgressPage"),
