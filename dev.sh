@@ -113,6 +113,33 @@ bootstrap_firebase() {
   fi
 }
 
+# The dashboard (decision 0019): frontend/ built into frontend/dist, which the edge serves; Debian's
+# chromium for the browser tests (tests/browser). Nothing downloads a browser.
+FRONTEND_DIR="$ROOT/frontend"
+FRONTEND_STAMP="$FRONTEND_DIR/node_modules/.dev-bootstrap.stamp"
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+
+bootstrap_frontend() {
+  command -v npm >/dev/null || die "npm not found: the dashboard needs Node.js 20+"
+  if [ ! -f "$FRONTEND_STAMP" ] || [ "$FRONTEND_DIR/package-lock.json" -nt "$FRONTEND_STAMP" ]; then
+    say "installing the dashboard's packages (npm ci in frontend/)"
+    (cd "$FRONTEND_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    touch "$FRONTEND_STAMP"
+  fi
+  # Rebuild only when a source is newer than the last build.
+  local built="$FRONTEND_DIR/dist/index.html"
+  if [ ! -f "$built" ] || [ -n "$(find "$FRONTEND_DIR/src" "$FRONTEND_DIR/public" \
+      "$FRONTEND_DIR/index.html" "$FRONTEND_DIR/package-lock.json" "$FRONTEND_DIR/vite.config.ts" \
+      -newer "$built" -print -quit)" ]; then
+    say "building the dashboard (npm run build in frontend/)"
+    (cd "$FRONTEND_DIR" && npm run build --silent)
+  fi
+}
+
+bootstrap_chromium() {
+  [ -x "$CHROMIUM" ] || apt_install chromium
+}
+
 check_cloud_sdk() {
   local problems=()
   command -v gcloud >/dev/null \
@@ -135,6 +162,8 @@ bootstrap() {
   bootstrap_python
   bootstrap_infra
   bootstrap_firebase
+  bootstrap_frontend
+  bootstrap_chromium
   check_cloud_sdk
 }
 

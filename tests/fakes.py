@@ -130,6 +130,9 @@ class MemoryJobStore:
             mine = [{k: d[k] for k in fields if k in d} for d in mine]
         return [copy.deepcopy(d) for d in mine[:limit]]
 
+    def count_jobs_by_creator(self, created_by: str) -> int:
+        return sum(1 for d in self.jobs.values() if d.get("created_by") == created_by)
+
     def release_budget(self, month: str, amount_usd: float) -> None:
         self.budgets[month] = self.budgets.get(month, 0.0) - amount_usd
 

@@ -51,3 +51,15 @@ def fake_stripe(root: Path, port: int, env: Mapping[str, str], *, base_url: str,
             *[arg for price in prices for arg in ("--price", price)]]  # fmt: skip
     health = f"{base_url}/health"
     return Launch(argv, {**os.environ, **env}, lambda: http_ok(health))
+
+
+def edge(root: Path, port: int, env: Mapping[str, str], edge_url: str) -> Launch:
+    """The one-origin edge (devstack.edge): /api/* to the API in-process, else frontend/dist."""
+    argv = [str(venv_bin(root, ".venv", "python")), "-m", "uvicorn",
+            "--factory", "devstack.edge:build", "--host", "127.0.0.1",
+            "--port", str(port), "--no-access-log", "--log-level", "warning",
+            "--no-server-header"]  # fmt: skip
+    health = f"{edge_url}/api/health"
+    dist = {"EDGE_DIST_DIR": str(root / "frontend" / "dist")}
+    return Launch(argv, {**os.environ, **coverage_env(root), **env, **dist},
+                  lambda: http_ok(health))

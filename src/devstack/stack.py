@@ -43,6 +43,8 @@ URL_VARIABLES = {"script_agent": "SCRIPT_AGENT_URL", "video_agent": "VIDEO_AGENT
 PROVIDERS = ("demo", "google-fake")
 FAKE_VERTEX = "fake_vertex"
 API = "api"  # the creator API (uvicorn), started with Stack(api=True) or start_api()
+# With the API: the one-origin edge (devstack.edge): the dashboard and the API under /api.
+EDGE = "edge"
 # With the API (Stack(api=True)): tests/fake_stripe, the local Stripe fake (decision 0017).
 FAKE_STRIPE = "fake_stripe"
 LOCAL_STRIPE_KEY, LOCAL_STRIPE_WEBHOOK_SECRET = "sk_test_local_stack", "whsec_local_stack"
@@ -78,7 +80,7 @@ class Stack:
         extra = ((FAKE_VERTEX,) if provider == "google-fake" else ()) + (
             (FAKE_STRIPE,) if api else ())
         self.ports = {name: given.get(name) or free_port(taken)
-                      for name in (*EMULATOR_NAMES, *AUTH_AUX_PORTS, *FUNCTION_NAMES, API,
+                      for name in (*EMULATOR_NAMES, *AUTH_AUX_PORTS, *FUNCTION_NAMES, API, EDGE,
                                    *extra)}
         self.log_dir = self.root / ".devstack" / "logs"
         # Signs the doorbells and the monitor's calls; the functions verify them (decision 0012).
@@ -108,8 +110,10 @@ class Stack:
         }
         values.update({var: self.url(name) for name, var in URL_VARIABLES.items()})
         values["CREATOR_API_URL"] = self.api_url
-        # The one origin of the dashboard and the API (decision 0015): locally, the API's own.
-        values["APP_ORIGIN"] = self.api_url
+        # The one origin of the dashboard and the API (decisions 0015, 0019): the edge's.
+        values["APP_ORIGIN"] = self.edge_url
+        values["DASHBOARD_URL"] = self.edge_url
+        values["BILLING_RETURN_URL"] = f"{self.edge_url}/billing"
         if self.provider == "google-fake":
             values.update({
                 "PIPELINE_PROVIDER": "google",
@@ -139,6 +143,11 @@ class Stack:
         if FAKE_VERTEX not in self.ports:
             raise StackError(f"no fake Vertex AI with provider {self.provider!r}")
         return f"http://127.0.0.1:{self.ports[FAKE_VERTEX]}"
+
+    @property
+    def edge_url(self) -> str:
+        """The dashboard's origin: the edge, which also serves the API under /api."""
+        return f"http://127.0.0.1:{self.ports[EDGE]}"
 
     @property
     def api_url(self) -> str:
@@ -231,18 +240,21 @@ class Stack:
                 self._series_scheduler.start()
 
     def start_api(self) -> None:
-        """Start the creator API (uvicorn) beside the emulators, unless it is running."""
+        """Start the creator API (uvicorn) and the edge beside the emulators, unless running."""
         with self._lock:
             if not all(name in self._processes for name in EMULATOR_NAMES):
                 raise StackError("call Stack.start() (the emulators) before the API")
-            if API in self._processes and self._processes[API].alive():
+            todo = {name: launch for name, launch in ((API, self._api_launch),
+                                                      (EDGE, self._edge_launch))
+                    if not (name in self._processes and self._processes[name].alive())}
+            if not todo:
                 return
-            self._stop_group([API] if API in self._processes else [])
-            self._launch_and_wait({API: self._api_launch()})
+            self._stop_group([name for name in todo if name in self._processes])
+            self._launch_and_wait({name: launch() for name, launch in todo.items()})
 
     def stop_api(self) -> None:
         with self._lock:
-            self._stop_group([API] if API in self._processes else [])
+            self._stop_group([name for name in (API, EDGE) if name in self._processes])
 
     def start_function(self, name: str, extra_env: Mapping[str, str] | None = None) -> None:
         """(Re)start one function, e.g. after stop_function or with a changed environment."""
@@ -295,6 +307,9 @@ class Stack:
 
     def _api_launch(self) -> Launch:
         return launches.api(self.root, self.ports[API], self.env(), self.api_url)
+
+    def _edge_launch(self) -> Launch:
+        return launches.edge(self.root, self.ports[EDGE], self.env(), self.edge_url)
 
     def _fake_vertex_launch(self) -> Launch:
         return launches.fake_vertex(self.root, self.ports[FAKE_VERTEX], self.env(),

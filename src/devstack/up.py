@@ -49,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {name:<13} {stack.url(name)}")
         print("  (private: they answer only the stack's signed doorbells and scheduler calls;"
               " create jobs with POST /videos)")
+        print(f"Dashboard:      {stack.edge_url}/  (the API under {stack.edge_url}/api/;"
+              " sign in there with the creator below)")
         print(f"Creator API:    {stack.api_url}  (OpenAPI: {stack.api_url}/openapi.json)")
         print_sign_in(stack, made)
         if args.provider == "google-fake":
@@ -89,7 +91,7 @@ def print_sign_in(stack: Stack, made: LocalCreator) -> None:
           f"signInWithPassword?key={API_KEY}' -H 'Content-Type: application/json' -d "
           f"'{{\"email\":\"{made.email}\",\"password\":\"{made.password}\","
           f"\"returnSecureToken\":true}}'   # -> idToken")
-    print(f"    curl -si {stack.api_url}/session -H 'Origin: {stack.api_url}' -H 'Content-Type:"
+    print(f"    curl -si {stack.api_url}/session -H 'Origin: {stack.edge_url}' -H 'Content-Type:"
           f" application/json' -d '{{\"id_token\":\"<idToken>\"}}'   # -> Set-Cookie")
     print("  more creators: ./dev.sh creators add NAME; admins: ./dev.sh admins grant EMAIL"
           " (with the exports below)")

@@ -64,6 +64,10 @@ class JobStore(Protocol):
         each when given (a projection: less to transfer and decode)."""
         ...
 
+    def count_jobs_by_creator(self, created_by: str) -> int:
+        """How many jobs the creator has (an aggregation: one read per 1000 counted)."""
+        ...
+
     def release_budget(self, month: str, amount_usd: float) -> None:
         """Give `amount_usd` back to the month's reservations (a cancelled job's unbilled part)."""
         ...

@@ -115,6 +115,7 @@ def test_admin_route_is_refused_to_creators_and_served_to_admins(auth: AuthEmula
     assert browser.sign_in(signed_in).status_code == 200
     refused = browser.request("GET", "/admin/users")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    assert browser.request("POST", "/videos", json={"theme": "owls"}).status_code == 202
     env = {**os.environ}
     set_admin(env, signed_in.email, True)
     # The claim reaches the next sign-in.
@@ -125,6 +126,12 @@ def test_admin_route_is_refused_to_creators_and_served_to_admins(auth: AuthEmula
     assert listed.status_code == 200, listed.text
     assert [u["uid"] for u in listed.json()["users"]] == [signed_in.uid]
     assert listed.json()["users"][0]["roles"] == ["admin"]
+    # What the admin page shows and acts on: the balance and the number of videos.
+    assert listed.json()["users"][0]["credits"] == 0 and listed.json()["users"][0]["videos"] == 1
+    grant = {"creator_id": signed_in.uid, "credits": 3, "reason": "support ticket 12"}
+    assert admin.request("POST", "/billing/admin/credits", json=grant).status_code == 200
+    row = admin.request("GET", "/admin/users").json()["users"][0]
+    assert (row["credits"], row["videos"]) == (3, 1)
     # Revoked: the admin's sessions end at once.
     time.sleep(1.1)
     set_admin(env, signed_in.email, False)

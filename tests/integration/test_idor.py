@@ -45,7 +45,8 @@ OWN_ONLY = {("POST", "/videos"), ("GET", "/videos/my-videos"), ("POST", "/sessio
             ("GET", "/me/tokens"), ("GET", "/admin/users"), ("POST", "/schedules"),
             ("GET", "/schedules"), ("POST", "/characters"), ("GET", "/characters"),
             ("GET", "/music"), ("POST", "/billing/checkout"), ("POST", "/billing/portal"),
-            ("GET", "/billing/status"), ("GET", "/billing/history")}
+            ("GET", "/billing/status"), ("GET", "/billing/history"),
+            ("GET", "/pricing"), ("GET", "/voices")}
 SCHEDULE = {"name": "daily", "cron": "0 9 * * *", "time_zone": "UTC", "themes": ["octopus"]}
 
 

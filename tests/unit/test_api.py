@@ -235,7 +235,7 @@ def test_compact_view_shows_final_urls_when_completed_and_error_when_failed(clie
     }
     assert set(videos[queued]) == {
         "video_id", "theme", "status", "created_at", "updated_at", "favorite", "views",
-        "series_id",
+        "series_id", "style", "language", "character_id",
     }  # fmt: skip
     detail = client.get(f"/videos/{done}", headers=auth(tokens["ada"])).json()
     assert (detail["width"], detail["height"]) == (720, 1280)

@@ -45,8 +45,10 @@ def test_every_ref_resolves_from_the_document_root(document):
     assert "$defs" not in repr(document)
 
 
-# Signing in and out is done without a principal (the cookie, when any, is only cleared).
-UNAUTHENTICATED = {("post", "/session"), ("delete", "/session")}
+# Signing in and out is done without a principal (the cookie, when any, is only cleared);
+# the prices and the voices are public (the dashboard's landing and create pages).
+UNAUTHENTICATED = {("post", "/session"), ("delete", "/session"), ("get", "/pricing"),
+                   ("get", "/voices")}
 
 
 def test_auth_is_a_bearer_or_a_cookie_security_scheme_not_a_parameter(document):

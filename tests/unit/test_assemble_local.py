@@ -115,3 +115,12 @@ def test_warm_up_tolerates_transcribers_without_load_and_failing_loads() -> None
     assemble_stage.warm_up(NoLoad(), Log())  # type: ignore[arg-type]
     assemble_stage.warm_up(Broken(), Log())  # type: ignore[arg-type]
     assert warnings == ["transcriber_warm_up_failed"]
+
+
+def test_speech_is_heard_in_chunks_of_whole_parts_within_whispers_window() -> None:
+    from shortvideo.stages.assemble_checkpoint import chunk_starts
+
+    assert chunk_starts([8.0] + [7.0] * 8) == [0.0, 29.0, 57.0]  # 64 s: 3 windows, as whole
+    assert chunk_starts([8.0] + [7.0] * 11) == [0.0, 29.0, 57.0]  # 85 s: the last is 28 s
+    assert chunk_starts([64.0]) == [0.0]  # one long source is one chunk
+    assert chunk_starts([31.0, 2.0]) == [0.0, 31.0]

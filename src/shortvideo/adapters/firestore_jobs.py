@@ -186,6 +186,16 @@ class FirestoreJobStore:
             counts["reads"] += max(1, len(docs))  # a query costs at least one read
         return docs
 
+    def count_jobs_by_creator(self, created_by: str) -> int:
+        query = self._client.collection(JOBS).where(
+            filter=FieldFilter("created_by", "==", created_by)
+        )
+        with metering.firestore_call() as counts:
+            aggregation: Any = query.count()  # the SDK's annotations mistype its get()
+            total = int(aggregation.get()[0][0].value)
+            counts["reads"] += max(1, total // 1000 + (total % 1000 > 0))
+        return total
+
     def release_budget(self, month: str, amount_usd: float) -> None:
         with metering.firestore_call() as counts:
             release_budget(self._client, month, amount_usd)

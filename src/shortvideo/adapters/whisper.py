@@ -44,6 +44,7 @@ class FasterWhisperTranscriber:
             raise ConfigError(f"no CTranslate2 Whisper model (model.bin) in {model_dir}")
         self.model_dir = model_dir
         self.compute_type = compute_type
+        self.model_id = f"{model_dir.name}:{compute_type}"  # keys kept transcriptions
 
     def _model(self) -> Any:
         def load() -> Any:
@@ -85,6 +86,7 @@ class OpenAIWhisperTranscriber:
         if not model_path.is_file():
             raise ConfigError(f"openai-whisper checkpoint not found: {model_path}")
         self.model_path = model_path
+        self.model_id = model_path.name  # keys kept transcriptions
 
     def _model(self) -> Any:
         def load() -> Any:

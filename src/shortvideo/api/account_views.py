@@ -68,6 +68,8 @@ class UserSummary(BaseModel):
     email_verified: bool
     roles: list[str]
     created_at: datetime | None
+    credits: int = Field(description="the creator's credit balance")
+    videos: int = Field(description="how many videos the creator has")
 
 
 class UserList(BaseModel):

@@ -21,10 +21,12 @@ from shortvideo.api.me import me_router
 from shortvideo.api.media import media_router
 from shortvideo.api.music import music_router
 from shortvideo.api.openapi import install_openapi
+from shortvideo.api.pricing import pricing_router
 from shortvideo.api.progress import progress_router
 from shortvideo.api.schedules import schedules_router
 from shortvideo.api.session import session_router
 from shortvideo.api.videos import videos_router
+from shortvideo.api.voices import voices_router
 from shortvideo.studio.media import ApiSignedUrls
 from shortvideo.wiring import Services
 
@@ -34,7 +36,8 @@ def create_app(services: Services, accounts: Accounts | None = None) -> FastAPI:
         title="shortvideo creator API",
         version="0.1.0",
         description="Create short videos from a theme and follow them. "
-        "Every route but /health and POST /session needs the `__session` cookie "
+        "Every route but /health, GET /pricing, GET /voices and POST /session needs the "
+        "`__session` cookie "
         "(POST /session) or `Authorization: Bearer <personal API token>` (POST /me/tokens).",
         # No docs pages: they load JavaScript from a public CDN. /openapi.json stays.
         docs_url=None,
@@ -57,13 +60,15 @@ def create_app(services: Services, accounts: Accounts | None = None) -> FastAPI:
     app.include_router(session_router(settings, accounts, auth, current_creator))
     app.include_router(me_router(services, accounts, current_creator,
                                  session_dependency(current_creator)))
-    app.include_router(admin_router(accounts, current_admin))
+    app.include_router(admin_router(services, accounts, current_admin))
     app.include_router(characters_router(services, current_creator))
     app.include_router(progress_router(services, current_creator))
     app.include_router(music_router(services, current_creator, current_admin))
     if isinstance(services.media, ApiSignedUrls):  # "api" mode: the API serves its own URLs
         app.include_router(media_router(services, services.media))
     app.include_router(schedules_router(services, current_creator))
+    app.include_router(pricing_router(settings))
+    app.include_router(voices_router())
 
     @app.get("/health", include_in_schema=False)
     def health() -> JSONResponse:

@@ -21,6 +21,7 @@ class Track(BaseModel):
     category: str
     duration: float
     license: str
+    preview_url: str | None = None
 
 
 class TrackList(BaseModel):
@@ -35,7 +36,10 @@ def music_router(
 
     @router.get("/music", response_model=TrackList, responses=errors(401, 500))
     def list_music(creator: Creator = creator_dep) -> JSONResponse:
-        tracks = [music.track_view(t) for t in svc.catalog.list_music_tracks()]
+        # Each with a short-lived link to its audio: the dashboard's play preview (issue 14).
+        tracks = [{**music.track_view(t),
+                   "preview_url": svc.media.signed_url(t["object"]) if t.get("object") else None}
+                  for t in svc.catalog.list_music_tracks()]  # fmt: skip
         return JSONResponse({"tracks": tracks})
 
     @router.post("/admin/music", response_model=Track, responses=errors(401, 403, 422, 500))

@@ -75,6 +75,10 @@ def summary(doc: JobDoc, media: MediaUrls) -> dict[str, Any]:
         "favorite": bool(doc.get("favorite")),
         "views": int(doc.get("views") or 0),
         "series_id": doc.get("series_id"),  # the schedule that made it (None: a person did)
+        # What a library card shows and filters by (the dashboard, issue 14).
+        "style": doc.get("style"),
+        "language": doc.get("language"),
+        "character_id": doc.get("character_id"),
     }
     if doc.get("status") == Status.COMPLETED.value:
         for key, name in media_objects(doc["video_id"]).items():
@@ -98,6 +102,9 @@ def detail(doc: JobDoc, media: MediaUrls) -> dict[str, Any]:
             view[key] = doc.get(key)
     view["error"] = _error(doc)
     view["next_retry_at"] = iso(doc.get("next_retry_at"))
+    # Once ended: whether its credits (or the free video) came back (settlement, decision 0017).
+    settlement = doc.get("settlement")
+    view["refunded"] = bool(settlement.get("refund")) if isinstance(settlement, dict) else None
     return view
 
 
@@ -133,6 +140,9 @@ class Summary(BaseModel):
     favorite: bool = False
     views: int = 0
     series_id: str | None = None
+    style: str | None = None
+    language: str | None = None
+    character_id: str | None = None
     final_video_url: str | None = None
     thumbnail_url: str | None = None
     captions_url: str | None = None
@@ -147,9 +157,6 @@ class Cost(BaseModel):
 
 
 class Detail(Summary):
-    style: str | None
-    language: str | None
-    character_id: str | None
     music: str | None
     voice: str | None
     target_seconds: int | None
@@ -160,6 +167,7 @@ class Detail(Summary):
     video_model: str | None
     cost: Cost
     next_retry_at: str | None
+    refunded: bool | None = None
     width: int | None = None
     height: int | None = None
     size_bytes: int | None = None

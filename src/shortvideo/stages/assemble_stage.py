@@ -24,6 +24,7 @@ from shortvideo.models import ASSEMBLE, Language
 from shortvideo.ports import Transcriber
 from shortvideo.segments import Part, parts_of
 from shortvideo.settings import Settings
+from shortvideo.stages.assemble_checkpoint import WordsCheckpoint, transcribe_in_chunks
 from shortvideo.stages.intake import music_object
 from shortvideo.stages.narration import build_narration
 from shortvideo.stages.runner import StageContext, run_stage
@@ -69,8 +70,16 @@ def _spans(source: Path | Sequence[Span]) -> list[Span]:
 
 
 def _transcribe(
-    log: Any, transcriber: Transcriber, language: Language, source: list[Span], work: Path
+    log: Any,
+    transcriber: Transcriber,
+    language: Language,
+    source: list[Span],
+    work: Path,
+    checkpoint: WordsCheckpoint | None = None,
+    timeline: Sequence[float] = (),
 ) -> tuple[str, str, str]:
+    """SRT, ASS and transcript of `source`'s speech; with a `checkpoint`, heard in chunks of
+    whole parts of the `timeline` (their lengths), each kept as soon as it is heard."""
     audio = work / "audio.wav"
     with timed(log, "audio_extracted", spans=len(source)):
         if len(source) == 1 and source[0].whole:
@@ -78,7 +87,12 @@ def _transcribe(
         else:  # the spliced timeline's audio, decoded without the video
             ffmpeg.run_ffmpeg(spliced_audio_args(source, audio))
     with timed(log, "transcribed", engine=transcriber.engine) as extra:
-        words = transcriber.transcribe(audio, language)
+        if checkpoint is None:
+            words = transcriber.transcribe(audio, language)
+        else:
+            words, extra["chunks"], extra["reused_chunks"] = transcribe_in_chunks(
+                transcriber, audio, language, timeline, checkpoint
+            )
         extra["words"] = len(words)
     cues = subtitles.build_cues(words)
     transcript = " ".join(w.text.strip() for w in words)
@@ -101,6 +115,7 @@ def assemble_local(
     on_srt: Callable[[str], Any] | None = None,
     overlap: bool = True,
     narration: Path | None = None,
+    checkpoint: WordsCheckpoint | None = None,
 ) -> LocalOutputs:
     """Source video (one file, or the spans it is cut from) -> final.mp4, thumbnail.jpg, SRT
     text, transcript, probe, in `workdir`.
@@ -109,6 +124,7 @@ def assemble_local(
     not need the transcript runs beside Whisper: the model load beside the audio extraction, the
     music fetch and (later) `on_srt` in one I/O thread, the thumbnail beside the final's probe.
     `overlap=False` runs everything in the stage's former order (kept for the bench's baseline).
+    With a `checkpoint`, words an earlier attempt heard in the same audio are reused.
     """
     log = log if log is not None else get_logger(stage=ASSEMBLE.name)
     with ThreadPoolExecutor(max_workers=1) as io, ThreadPoolExecutor(max_workers=1) as cpu:
@@ -118,7 +134,10 @@ def assemble_local(
             music_future = io.submit(_music_path, music)
         spans = _spans(source)
         speech = [Span(narration)] if narration is not None else spans
-        srt, ass, transcript = _transcribe(log, transcriber, language, speech, workdir)
+        timeline = [span.seconds or 0.0 for span in spans]  # the narration's too
+        srt, ass, transcript = _transcribe(
+            log, transcriber, language, speech, workdir, checkpoint, timeline
+        )
         (workdir / "subtitles.ass").write_text(ass, encoding="utf-8")
         srt_future = io.submit(on_srt, srt) if overlap and on_srt else None
         if on_srt and not overlap:
@@ -186,6 +205,7 @@ def assemble(ctx: StageContext) -> None:
         out = assemble_local(
             spans, work, Language(ctx.doc["language"]), music, svc.settings, transcriber,
             log=ctx.log, on_srt=upload_srt, narration=narration,
+            checkpoint=WordsCheckpoint(svc.blobs, ctx.video_id),
         )  # fmt: skip
         final_uri = svc.blobs.upload_file(names["final"], out.final, "video/mp4")
         thumb_uri = svc.blobs.upload_file(names["thumbnail"], out.thumbnail, "image/jpeg")

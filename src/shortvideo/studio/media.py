@@ -19,7 +19,9 @@ from urllib.parse import quote
 
 from shortvideo.errors import PipelineError
 
-OBJECT_PATTERN = re.compile(r"^(final|thumbnails|subtitles|characters|job_inputs)/[\w./-]{1,200}$")
+OBJECT_PATTERN = re.compile(
+    r"^(final|thumbnails|subtitles|characters|job_inputs|music)/[\w./-]{1,200}$"
+)  # music: the catalogue's previews (GET /music)
 CONTENT_TYPES = {
     ".mp4": "video/mp4",
     ".jpg": "image/jpeg",
