@@ -21,7 +21,7 @@ from shortvideo.wiring import build_services
 pytestmark = pytest.mark.e2e
 
 
-def signed_in_browser(local_stack: Any, name: str) -> dict[str, str]:  # noqa: ANN401
+def signed_in_browser(local_stack: Any, name: str) -> dict[str, str]:
     """What a browser sends after signing in: its session cookie and its own Origin."""
     made = add_local_creator(local_stack.env(), name)
     id_token = AuthEmulator(local_stack.env()).sign_in(made.email, made.password).id_token

@@ -98,7 +98,7 @@ class Subscriptions:
             if not isinstance(payment, dict) or not payment.get("type"):
                 raise missing("payment[type]")
             if payment["type"] not in ("payment_intent", "payment_record"):
-                raise StripeError(400, f"Invalid payment[type]: must be one of payment_intent "
+                raise StripeError(400, "Invalid payment[type]: must be one of payment_intent "
                                   "or payment_record", param="payment[type]")  # fmt: skip
         limit = int(params.get("limit") or 10)
         if not 1 <= limit <= 100:

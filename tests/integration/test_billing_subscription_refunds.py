@@ -96,7 +96,8 @@ def test_a_refunded_period_takes_back_its_unused_credits_once(
     sdk = gateway.client(svc.settings)
     sub = next(o for o in fake.stripe.objects.values() if o["object"] == "subscription")
     first_invoice = next(e for e in fake.stripe.events if e["type"] == "invoice.paid")
-    payments = sdk.v1.invoice_payments.list(params={"invoice": first_invoice["data"]["object"]["id"]})
+    first_id = first_invoice["data"]["object"]["id"]
+    payments = sdk.v1.invoice_payments.list(params={"invoice": first_id})
     intent = payments.data[0].payment.payment_intent
     sdk.v1.refunds.create(params={"payment_intent": intent})
     refunded = stripe_events.deliver()

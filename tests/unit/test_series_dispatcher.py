@@ -233,7 +233,8 @@ def test_a_verified_creators_series_gets_the_free_video_then_skips_for_lack_of_c
     assert [s["outcome"] for s in slots] == ["skipped", "created"]
     assert slots[0]["reason"]["code"] == "payment_required"
     [job] = jobs_of(svc, schedule["schedule_id"])
-    assert job["billing"]["kind"] == "free" and job["video_model"] == svc.settings.veo_fallback_model
+    assert job["billing"]["kind"] == "free"
+    assert job["video_model"] == svc.settings.veo_fallback_model
     # An unverified creator's series gets no free video: its first slot is skipped.
     bob = create_schedule(svc, "bob", {**EVERY_MINUTE, "themes": ["c"]}, now=T0)
     run_dispatcher(svc, now=T0 + timedelta(minutes=1))

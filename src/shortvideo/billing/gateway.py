@@ -100,8 +100,10 @@ def invoice_of_payment(settings: Settings, payment_intent: str) -> str | None:
     """
     try:
         page = client(settings).v1.invoice_payments.list(
-            params={"payment": {"type": "payment_intent", "payment_intent": payment_intent},
-                    "limit": 10}  # fmt: skip
+            params={
+                "payment": {"type": "payment_intent", "payment_intent": payment_intent},
+                "limit": 10,
+            }
         )
     except stripe.StripeError as exc:
         raise _unavailable("invoice_payments.list", exc) from exc
