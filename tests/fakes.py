@@ -152,6 +152,7 @@ class MemoryScheduleStore:
     def __init__(self, jobs: MemoryJobStore) -> None:
         self.schedules: dict[str, dict[str, Any]] = {}
         self.slots = jobs.documents.setdefault(SLOTS, {})
+        self.verified_creators: set[str] = set()
 
     def add_schedule(self, doc: dict[str, Any], max_per_creator: int) -> None:
         mine = [s for s in self.schedules.values() if s["created_by"] == doc["created_by"]]
@@ -196,6 +197,9 @@ class MemoryScheduleStore:
     def list_slots(self, schedule_id: str, limit: int) -> list[dict[str, Any]]:
         mine = [s for s in self.slots.values() if s["schedule_id"] == schedule_id]
         return copy.deepcopy(sorted(mine, key=lambda s: s["slot_at"], reverse=True)[:limit])
+
+    def owner_email_verified(self, creator_id: str) -> bool:
+        return creator_id in self.verified_creators
 
 
 class MemoryIdentity:

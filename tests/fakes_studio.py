@@ -53,8 +53,14 @@ class MemoryLibrary:
             del self.tombstones[key]
         return len(old)
 
-    def reserve_idempotency_key(self, key_id: str, record: dict[str, Any]) -> dict[str, Any]:
-        return copy.deepcopy(self.keys.setdefault(key_id, copy.deepcopy(record)))
+    def reserve_idempotency_key(
+        self, key_id: str, record: dict[str, Any], now: datetime
+    ) -> dict[str, Any]:
+        current = self.keys.get(key_id)
+        expires_at = (current or {}).get("expires_at")
+        if current is None or (expires_at is not None and expires_at <= now):
+            self.keys[key_id] = copy.deepcopy(record)
+        return copy.deepcopy(self.keys[key_id])
 
     def update_idempotency_key(self, key_id: str, fields: dict[str, Any]) -> None:
         self.keys[key_id].update(copy.deepcopy(fields))

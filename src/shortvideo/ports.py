@@ -130,6 +130,11 @@ class ScheduleStore(Protocol):
         """The schedule's latest slots, newest first."""
         ...
 
+    def owner_email_verified(self, creator_id: str) -> bool:
+        """users/{uid}.email_verified (refreshed at each sign-in): whether a series job may be
+        the creator's free video, as the same creator's POST /videos would be."""
+        ...
+
 
 class BlobStore(Protocol):
     bucket: str

@@ -120,11 +120,24 @@ class Settings(BaseModel):
     # Private media (decision 0016): "gcs" answers V4 signed URLs of the bucket (signed through
     # IAM signBlob with the service's own account, or MEDIA_SIGNING_KEY_FILE's key); "api"
     # answers URLs signed by the API itself and served by it with Range support (the GCS
-    # emulator cannot check signatures). Both expire after MEDIA_URL_SECONDS.
-    media_url_mode: str = Field("api", alias="MEDIA_URL_MODE", pattern=r"^(api|gcs)$")
+    # emulator cannot check signatures); "cdn" answers Cloud CDN signed URLs of
+    # MEDIA_CDN_BASE_URL (https://MEDIA_DOMAIN) under the key MEDIA_CDN_KEY_NAME, whose value
+    # MEDIA_CDN_KEY (base64url, 16 bytes) is a secret. All expire after MEDIA_URL_SECONDS.
+    media_url_mode: str = Field("api", alias="MEDIA_URL_MODE", pattern=r"^(api|gcs|cdn)$")
     media_url_seconds: int = Field(900, alias="MEDIA_URL_SECONDS", ge=60, le=604800)
     media_signing_service_account: str = Field("", alias="MEDIA_SIGNING_SERVICE_ACCOUNT")
     media_signing_key_file: Path | None = Field(None, alias="MEDIA_SIGNING_KEY_FILE")
+    media_cdn_base_url: str = Field("", alias="MEDIA_CDN_BASE_URL")
+    # Cloud CDN key names: at most 63 of A-Z a-z 0-9 _ -.
+    media_cdn_key_name: str = Field(
+        "", alias="MEDIA_CDN_KEY_NAME", pattern=r"^[A-Za-z0-9_-]{0,63}$"
+    )
+    media_cdn_key: str = Field("", alias="MEDIA_CDN_KEY", repr=False)
+    # An Idempotency-Key of POST /videos replays its first answer for this long (decision 0016;
+    # the documents' `expires_at` carries a Firestore TTL policy).
+    idempotency_key_seconds: int = Field(
+        24 * 3600, alias="IDEMPOTENCY_KEY_SECONDS", ge=60, le=30 * 24 * 3600
+    )
     # Scheduled series (decision 0018): schedules per creator; a slot due longer ago than the
     # catch-up window (dispatcher down, or the schedule paused) is not made; a proposed theme
     # never repeats the series' last N themes.

@@ -121,6 +121,33 @@ def startup_problems(service: str, settings: Settings, env: Mapping[str, str]) -
         elif (why := _local_looking_url(settings.app_origin)) is not None:
             problems.append(Problem("APP_ORIGIN", why))
         problems += _billing_problems(settings, env)
+        problems += _media_problems(settings, env)
+    return problems
+
+
+def _media_problems(settings: Settings, env: Mapping[str, str]) -> list[Problem]:
+    """Media URLs outside local: no key file on disk; the CDN's three settings, its key valid."""
+    problems = []
+    if _present(env, "MEDIA_SIGNING_KEY_FILE"):
+        problems.append(Problem("MEDIA_SIGNING_KEY_FILE", "is set: a private key on disk; "
+                                "Cloud Run signs through IAM signBlob"))
+    if settings.media_url_mode != "cdn":
+        return problems
+    if not settings.media_cdn_base_url:
+        problems.append(Problem("MEDIA_CDN_BASE_URL", "is missing (MEDIA_URL_MODE=cdn)"))
+    elif (why := _local_looking_url(settings.media_cdn_base_url)) is not None:
+        problems.append(Problem("MEDIA_CDN_BASE_URL", why))
+    if not settings.media_cdn_key_name:
+        problems.append(Problem("MEDIA_CDN_KEY_NAME", "is missing (MEDIA_URL_MODE=cdn)"))
+    if not settings.media_cdn_key:
+        problems.append(Problem("MEDIA_CDN_KEY", "is missing (MEDIA_URL_MODE=cdn)"))
+    else:
+        from shortvideo.adapters.cdn_signed_urls import decode_cdn_key
+
+        try:
+            decode_cdn_key(settings.media_cdn_key)
+        except ConfigError as exc:
+            problems.append(Problem("MEDIA_CDN_KEY", exc.message))
     return problems
 
 

@@ -160,11 +160,21 @@ def _video_model(settings: Settings, blobs: BlobStore) -> VideoModel:
 
 
 def media_urls(settings: Settings, storage_client: Any) -> MediaUrls:
-    """Signed media URLs: the bucket's V4 ones ("gcs"), or the API's own ("api", local)."""
+    """Signed media URLs: the bucket's V4 ones ("gcs"), Cloud CDN's ("cdn"), or the API's own
+    ("api", local)."""
     if settings.media_url_mode == "api":
         from shortvideo.studio.media import ApiSignedUrls
 
         return ApiSignedUrls(settings.api_token_secret, settings.media_url_seconds)
+    if settings.media_url_mode == "cdn":
+        from shortvideo.adapters.cdn_signed_urls import CdnSignedUrls
+
+        return CdnSignedUrls(
+            settings.media_cdn_base_url,
+            settings.media_cdn_key_name,
+            settings.media_cdn_key,
+            settings.media_url_seconds,
+        )
     from shortvideo.adapters.gcs_signed_urls import GcsSignedUrls
 
     key = None

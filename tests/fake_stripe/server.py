@@ -86,6 +86,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", r"/v1/subscriptions/(?P<id>[\w]+)", "get_subscription"),
         ("POST", r"/v1/subscriptions/(?P<id>[\w]+)", "update_subscription"),
         ("POST", r"/v1/refunds", "create_refund"),
+        ("GET", r"/v1/invoice_payments", "list_invoice_payments"),
         ("POST", r"/v1/test_helpers/test_clocks", "create_clock"),
         ("GET", r"/v1/test_helpers/test_clocks/(?P<id>[\w]+)", "get_clock"),
         ("POST", r"/v1/test_helpers/test_clocks/(?P<id>[\w]+)/advance", "advance_clock"),
@@ -116,12 +117,14 @@ class Handler(BaseHTTPRequestHandler):
         self._dispatch("POST")
 
     def _dispatch(self, method: str) -> None:
-        path = urlsplit(self.path).path
+        url = urlsplit(self.path)
+        path = url.path
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode() if length else ""
         try:
             if path.startswith("/v1/"):
-                self._api(method, path, body)
+                # The SDK sends a GET's parameters in the query, a POST's in the body.
+                self._api(method, path, body if method == "POST" else url.query)
             else:
                 self._page(method, path, body)
         except StripeError as exc:
@@ -140,7 +143,7 @@ class Handler(BaseHTTPRequestHandler):
         if version and version != API_VERSION:
             raise StripeError(400, f"This fake serves API version {API_VERSION} only, not "
                               f"{version!r}.")  # fmt: skip
-        params = parse_form(body) if method == "POST" else {}
+        params = parse_form(body)
         for route_method, pattern, name in ROUTES:
             match = pattern.match(path)
             if match and route_method == method:
@@ -163,6 +166,8 @@ class Handler(BaseHTTPRequestHandler):
                 return s.idempotent(key, body, lambda: s.refund(params))
             if name == "create_clock":
                 return s.create_clock(params)
+            if name == "list_invoice_payments":
+                return s.list_invoice_payments(params)
             if name == "advance_clock":
                 return s.advance(object_id, params)
             if name == "update_subscription":

@@ -50,7 +50,7 @@ class Subscriptions:
 
     def _invoice(self, sub: dict[str, Any], reason: str, now: int) -> dict[str, Any]:
         item = sub["items"]["data"][0]
-        return self._put({
+        invoice = self._put({
             "id": new_id("in"), "object": "invoice", "status": "paid",
             "billing_reason": reason, "customer": sub["customer"],
             "amount_paid": item["price"]["unit_amount"], "currency": item["price"]["currency"],
@@ -65,6 +65,53 @@ class Subscriptions:
                 "period": {"start": item["current_period_start"],
                            "end": item["current_period_end"]}}]},
         })  # fmt: skip
+        self._pay_invoice(invoice, now)
+        return invoice
+
+    def _pay_invoice(self, invoice: dict[str, Any], now: int) -> None:
+        """The invoice's payment: a PaymentIntent's charge, linked only by an InvoicePayment.
+
+        Since 2025-03-31.basil a Charge has no `invoice` field (nor an Invoice `charge` or
+        `payment_intent`): the link is GET /v1/invoice_payments. The charge carries no metadata:
+        Stripe does not copy the subscription's onto its invoices' payments.
+        """
+        intent = new_id("pi")
+        self._put({
+            "id": new_id("ch"), "object": "charge", "amount": invoice["amount_paid"],
+            "amount_refunded": 0, "refunded": False, "currency": invoice["currency"],
+            "customer": invoice["customer"], "payment_intent": intent, "metadata": {},
+            "paid": True, "status": "succeeded", "created": now, "livemode": False,
+        })  # fmt: skip
+        self._put({
+            "id": new_id("inpay"), "object": "invoice_payment", "amount_paid":
+            invoice["amount_paid"], "amount_requested": invoice["amount_paid"],
+            "created": now, "currency": invoice["currency"], "invoice": invoice["id"],
+            "is_default": True, "livemode": False, "status": "paid",
+            "payment": {"type": "payment_intent", "payment_intent": intent},
+            "status_transitions": {"canceled_at": None, "paid_at": now},
+        })  # fmt: skip
+
+    def list_invoice_payments(self, params: dict[str, Any]) -> dict[str, Any]:
+        """GET /v1/invoice_payments, filtered by `invoice` and/or `payment[...]`."""
+        payment = params.get("payment")
+        if payment is not None:
+            if not isinstance(payment, dict) or not payment.get("type"):
+                raise missing("payment[type]")
+            if payment["type"] not in ("payment_intent", "payment_record"):
+                raise StripeError(400, "Invalid payment[type]: must be one of payment_intent "
+                                  "or payment_record", param="payment[type]")  # fmt: skip
+        limit = int(params.get("limit") or 10)
+        if not 1 <= limit <= 100:
+            raise StripeError(400, "This value must be between 1 and 100.", param="limit")
+        found = [
+            o for o in self.objects.values() if o["object"] == "invoice_payment"
+            and (not params.get("invoice") or o["invoice"] == params["invoice"])
+            and (payment is None or (o["payment"]["type"] == payment["type"] and (
+                not payment.get("payment_intent")
+                or o["payment"].get("payment_intent") == payment["payment_intent"])))
+        ]  # fmt: skip
+        return {"object": "list", "url": "/v1/invoice_payments",
+                "has_more": len(found) > limit, "data": found[:limit]}  # fmt: skip
 
     def cancel_at_period_end(self, sub_id: str, cancel: bool) -> dict[str, Any]:
         with self.lock:

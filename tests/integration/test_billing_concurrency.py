@@ -130,8 +130,10 @@ def test_a_failed_jobs_credit_comes_back_once_when_the_monitor_and_a_stage_both_
     work = [(v, m) for v in ids for m in (stage_fails, monitor_fails)]
     with ThreadPoolExecutor(8) as pool:
         outcomes = Counter(pool.map(end, work))
-    assert outcomes == {"failed": 4, "skipped": 4}, outcomes
+    # Seen failing (7 credits back for 4 jobs) with the job and the account read outside
+    # the ending transaction: both writers then end and settle the same job.
     assert account_of(creator_id)["credits"] == 4  # each credit back exactly once
+    assert outcomes == {"failed": 4, "skipped": 4}, outcomes
     assert account_of(creator_id)["running_jobs"] == 0
     refunds = [r for r in ledger_of(creator_id) if r["reason"] == "refund_failed"]
     assert sorted(r["video_id"] for r in refunds) == sorted(ids)

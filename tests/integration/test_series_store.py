@@ -138,3 +138,13 @@ def test_the_dispatcher_function_answers_its_scheduler_only_and_makes_the_due_jo
     finally:
         get_settings.cache_clear()
         wiring.services.cache_clear()
+
+
+def test_the_owners_verified_email_is_read_from_users(clean_emulators):
+    db = firestore.Client()
+    store = FirestoreScheduleStore(db)
+    db.collection("users").document("ada").set({"email_verified": True, "email": "a@x.example"})
+    db.collection("users").document("bob").set({"email_verified": False})
+    assert store.owner_email_verified("ada") is True
+    assert store.owner_email_verified("bob") is False
+    assert store.owner_email_verified("nobody") is False

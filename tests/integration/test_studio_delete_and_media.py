@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -90,6 +92,28 @@ def test_idempotency_key_returns_the_first_answer(svc: Services) -> None:
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "Idempotency-Key"
     mine = firestore.Client().collection("video_status").where("created_by", "==", "ada")
     assert len(list(mine.stream())) == 1
+
+
+def test_an_idempotency_key_expires_and_then_replays_nothing(svc: Services) -> None:
+    ada = token_of(svc, "ada")
+    clock = [utcnow()]
+    short = replace(services(IDEMPOTENCY_KEY_SECONDS="3600"), clock=lambda: clock[0])
+    http = TestClient(create_app(short))
+    body, key = {"theme": "every hour"}, {**ada, "Idempotency-Key": "hourly"}
+    first = http.post("/videos", json=body, headers=key).json()
+    record = next(iter(firestore.Client().collection("idempotency_keys").stream())).to_dict()
+    assert record["expires_at"] - record["created_at"] == timedelta(seconds=3600)
+    clock[0] += timedelta(minutes=59)
+    assert http.post("/videos", json=body, headers=key).json() == first
+    clock[0] += timedelta(minutes=1)  # the key's hour is over: a new job, a new key record,
+    # also when retries race over the expired record (it is replaced in a transaction)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: http.post("/videos", json=body, headers=key), range(4)))
+    assert {a.status_code for a in answers} == {202}
+    assert len({a.json()["video_id"] for a in answers}) == 1
+    assert answers[0].json()["video_id"] != first["video_id"]
+    mine = firestore.Client().collection("video_status").where("created_by", "==", "ada")
+    assert len(list(mine.stream())) == 2
 
 
 def test_racing_retries_with_one_key_make_one_job(svc: Services) -> None:

@@ -219,3 +219,24 @@ def test_a_schedule_of_a_daily_nine_oclock_makes_its_slot_at_paris_nine(svc: Any
     run_dispatcher(svc, now=datetime(2026, 6, 2, 7, 0, 5, tzinfo=UTC))
     [slot] = slots_of(svc, schedule["schedule_id"])
     assert slot["slot_at"] == datetime(2026, 6, 2, 7, 0, tzinfo=UTC)
+
+
+def test_a_verified_creators_series_gets_the_free_video_then_skips_for_lack_of_credit(
+    tmp_path: Any,
+) -> None:
+    svc = services(tmp_path, BILLING_ENFORCED="true", FREE_VIDEOS_PER_MONTH="1")
+    svc.clock = lambda: T0
+    svc.schedules.verified_creators.add("ada")  # users/ada says email_verified
+    schedule = create_schedule(svc, "ada", {**EVERY_MINUTE, "themes": ["a", "b"]}, now=T0)
+    run_dispatcher(svc, now=T0 + timedelta(minutes=2))  # two slots; one free video this month
+    slots = slots_of(svc, schedule["schedule_id"])
+    assert [s["outcome"] for s in slots] == ["skipped", "created"]
+    assert slots[0]["reason"]["code"] == "payment_required"
+    [job] = jobs_of(svc, schedule["schedule_id"])
+    assert job["billing"]["kind"] == "free"
+    assert job["video_model"] == svc.settings.veo_fallback_model
+    # An unverified creator's series gets no free video: its first slot is skipped.
+    bob = create_schedule(svc, "bob", {**EVERY_MINUTE, "themes": ["c"]}, now=T0)
+    run_dispatcher(svc, now=T0 + timedelta(minutes=1))
+    [skipped] = slots_of(svc, bob["schedule_id"])
+    assert skipped["outcome"] == "skipped" and skipped["reason"]["code"] == "payment_required"

@@ -174,3 +174,21 @@ def test_an_unknown_environment_is_a_settings_error():
 
     with pytest.raises(ConfigError, match="ENVIRONMENT"):
         settings_from({"ENVIRONMENT": "production"})
+
+
+CDN = {"MEDIA_URL_MODE": "cdn", "MEDIA_CDN_BASE_URL": "https://media.acme.example",
+       "MEDIA_CDN_KEY_NAME": "media-1", "MEDIA_CDN_KEY": "nZtRohdNF9m3cKM24IcK4w=="}
+
+
+def test_cdn_media_urls_need_their_base_key_name_and_a_valid_key():
+    assert problems("api", {**PROD, **CDN}) == []
+    for variable in ("MEDIA_CDN_BASE_URL", "MEDIA_CDN_KEY_NAME", "MEDIA_CDN_KEY"):
+        assert problems("api", {k: v for k, v in {**PROD, **CDN}.items() if k != variable}) == [
+            variable
+        ]
+    assert problems("api", {**PROD, **CDN, "MEDIA_CDN_KEY": "c2hvcnQ="}) == ["MEDIA_CDN_KEY"]
+    local_base = {**PROD, **CDN, "MEDIA_CDN_BASE_URL": "http://127.0.0.1:9000"}
+    assert problems("api", local_base) == ["MEDIA_CDN_BASE_URL"]
+    assert problems("api", {**PROD, "MEDIA_SIGNING_KEY_FILE": "/k.json"}) == [
+        "MEDIA_SIGNING_KEY_FILE"
+    ]

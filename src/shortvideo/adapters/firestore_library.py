@@ -75,7 +75,9 @@ class FirestoreLibrary:
             counts["writes"] += len(refs)
         return len(refs)
 
-    def reserve_idempotency_key(self, key_id: str, record: dict[str, Any]) -> dict[str, Any]:
+    def reserve_idempotency_key(
+        self, key_id: str, record: dict[str, Any], now: datetime
+    ) -> dict[str, Any]:
         ref = self._client.collection(IDEMPOTENCY_KEYS).document(key_id)
         with metering.firestore_call() as counts:
             try:
@@ -84,7 +86,23 @@ class FirestoreLibrary:
                 return record
             except gexc.Conflict:
                 counts["reads"] += 1
-                return ref.get().to_dict() or {}
+                existing = ref.get().to_dict() or {}
+        if not _expired(existing, now):
+            return existing
+
+        @firestore.transactional  # type: ignore[misc]
+        def replace(transaction: firestore.Transaction) -> dict[str, Any]:
+            current = ref.get(transaction=transaction).to_dict() or {}
+            if current and not _expired(current, now):
+                return current  # a racing retry replaced it first
+            transaction.set(ref, record)
+            return record
+
+        with metering.firestore_call() as counts:
+            fresh: dict[str, Any] = replace(self._client.transaction())
+            counts["reads"] += 1
+            counts["writes"] += 1
+        return fresh
 
     def update_idempotency_key(self, key_id: str, fields: dict[str, Any]) -> None:
         with metering.firestore_call() as counts:
@@ -102,3 +120,8 @@ class FirestoreLibrary:
 
         watch = self._client.collection(JOBS).document(video_id).on_snapshot(changed)
         return watch.unsubscribe  # type: ignore[no-any-return]
+
+
+def _expired(record: dict[str, Any], now: datetime) -> bool:
+    expires_at = record.get("expires_at")
+    return expires_at is not None and expires_at <= now

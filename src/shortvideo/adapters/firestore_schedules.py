@@ -18,6 +18,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from shortvideo import metering
+from shortvideo.accounts.registry import USERS
 from shortvideo.errors import ScheduleLimitReached, UnknownSchedule
 from shortvideo.series.spec import SCHEDULES, SLOTS
 
@@ -116,6 +117,12 @@ class FirestoreScheduleStore:
             .limit(limit)
         )
         return self._stream(query)
+
+    def owner_email_verified(self, creator_id: str) -> bool:
+        with metering.firestore_call() as counts:
+            counts["reads"] += 1
+            user = self._client.collection(USERS).document(creator_id).get(["email_verified"])
+        return bool(user.exists and (user.to_dict() or {}).get("email_verified"))
 
     def get_slot(self, slot_id: str) -> Doc | None:
         return self._get(SLOTS, slot_id)

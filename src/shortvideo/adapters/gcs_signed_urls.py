@@ -8,16 +8,14 @@ the SDK signs locally. See google-cloud-storage Blob.generate_signed_url.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from google.cloud import storage  # type: ignore[attr-defined]
 
-CACHE_ENTRIES = 10_000
+from shortvideo.adapters.signed_url_cache import SignedUrlCache
 
 
 class GcsSignedUrls:
@@ -34,32 +32,19 @@ class GcsSignedUrls:
     ) -> None:
         self._bucket = client.bucket(bucket)
         self._lifetime = lifetime_seconds
-        # A URL is reused while more than a quarter of its life is left.
-        self._margin = lifetime_seconds / 4
         self._key = key_credentials
         self._email = service_account_email
         self._runtime = runtime_credentials
-        self._clock = clock
-        self._cache: OrderedDict[str, tuple[str, float]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.signatures = 0  # how many URLs were signed (each one IAM call on Cloud Run)
+        self._cache = SignedUrlCache(lifetime_seconds, clock)
+
+    @property
+    def signatures(self) -> int:
+        return self._cache.signatures
 
     def signed_url(self, object_name: str) -> str:
-        now = self._clock()
-        with self._lock:
-            cached = self._cache.get(object_name)
-            if cached is not None and cached[1] - now > self._margin:
-                self._cache.move_to_end(object_name)
-                return cached[0]
-        url = self._sign(object_name)
-        with self._lock:
-            self._cache[object_name] = (url, now + self._lifetime)
-            while len(self._cache) > CACHE_ENTRIES:
-                self._cache.popitem(last=False)
-            self.signatures += 1
-        return url
+        return self._cache.get(object_name, self._sign)
 
-    def _sign(self, object_name: str) -> str:
+    def _sign(self, object_name: str, _expires_at: float) -> str:
         blob = self._bucket.blob(object_name)
         expiration = timedelta(seconds=self._lifetime)
         if self._key is not None:

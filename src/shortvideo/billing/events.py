@@ -63,15 +63,26 @@ def _grant_purchase(
     return change
 
 
+def is_subscription_refund(event: dict[str, Any]) -> bool:
+    """A refund of a charge our checkout did not label: a subscription invoice's payment (its
+    invoice is found through Stripe, gateway.invoice_of_payment)."""
+    obj = event["data"]["object"]
+    return (event["type"] == "charge.refunded" and not (obj.get("metadata") or {}).get("purchase")
+            and bool(obj.get("payment_intent")))  # fmt: skip
+
+
 def apply(
     settings: Settings,
     event: dict[str, Any],
     acc: dict[str, Any] | None,
     creator_id: str,
     now: datetime,
+    *,
+    invoice_id: str | None = None,
 ) -> account.Change | None:
     """The change `event` makes, recorded at `now` (when it arrived: the ledger's order); None
-    when it grants nothing (e.g. a checkout not yet paid)."""
+    when it grants nothing (e.g. a checkout not yet paid). `invoice_id`: the invoice a refunded
+    charge paid, when it paid one."""
     kind = event["type"]
     obj = event["data"]["object"]
     refs = {"stripe_event_id": str(event["id"])}
@@ -94,7 +105,7 @@ def apply(
     if kind in SUBSCRIPTION_STATE:
         return _plan_state(acc, creator_id, event, now)
     if kind == "charge.refunded":
-        return _refund(settings, acc, creator_id, obj, now, refs)
+        return _refund(settings, acc, creator_id, obj, now, refs, invoice_id)
     return None
 
 
@@ -128,11 +139,15 @@ def _refund(
     charge: dict[str, Any],
     now: datetime,
     refs: dict[str, str],
+    invoice_id: str | None,
 ) -> account.Change | None:
-    """Take back the unused credits of the refunded part of a purchase, never below zero."""
+    """Take back the unused credits of the refunded part of a purchase (a pack, or a
+    subscription invoice's period grant), never below zero."""
     metadata = charge.get("metadata") or {}
-    offer = plans.offer_named(settings, str(metadata.get("product")))
-    key = metadata.get("purchase")
+    offer = (plans.subscription(settings) if invoice_id
+             else plans.offer_named(settings, str(metadata.get("product"))))  # fmt: skip
+    # The keys the grants used: a pack's purchase id, a subscription invoice's id.
+    key = f"invoice:{invoice_id}" if invoice_id else metadata.get("purchase")
     if offer is None or not key or not charge.get("amount"):
         return None
     share = int(charge.get("amount_refunded", 0)) / int(charge["amount"])

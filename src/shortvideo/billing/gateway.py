@@ -91,6 +91,26 @@ def create_portal(settings: Settings, customer_id: str) -> str:
     return str(portal.url)
 
 
+def invoice_of_payment(settings: Settings, payment_intent: str) -> str | None:
+    """The invoice a PaymentIntent paid, or None (a pack's, or no invoice's).
+
+    Since 2025-03-31.basil a Charge no longer names its invoice: the link is an InvoicePayment
+    (https://docs.stripe.com/changelog/basil/2025-03-31/add-support-for-multiple-partial-
+    payments-on-invoices; GET /v1/invoice_payments?payment[type]=payment_intent&...).
+    """
+    try:
+        page = client(settings).v1.invoice_payments.list(
+            params={
+                "payment": {"type": "payment_intent", "payment_intent": payment_intent},
+                "limit": 10,
+            }
+        )
+    except stripe.StripeError as exc:
+        raise _unavailable("invoice_payments.list", exc) from exc
+    paid = [p for p in page.data if p.status == "paid"] or list(page.data)
+    return str(paid[0].invoice) if paid else None
+
+
 def verified_event(settings: Settings, payload: bytes, signature: str | None) -> dict[str, Any]:
     """The event if Stripe signed exactly these bytes within the SDK's tolerance (5 min).
 

@@ -127,9 +127,15 @@ def receive_webhook(svc: Services, payload: bytes, signature: str | None) -> dic
         "received_at": received_at,
     }
     creator_id = events.creator_of(event) if event["type"] in events.HANDLED else None
-    if event["type"] in ("customer.subscription.created", "customer.subscription.updated",
-                         "customer.subscription.deleted") and not creator_id:  # fmt: skip
-        creator_id = store(svc).creator_of_customer(str(event["data"]["object"]["customer"]))
+    invoice_id = None
+    if events.is_subscription_refund(event):
+        # Asked before the transaction; a Stripe failure is a 503 and Stripe delivers again.
+        invoice_id = gateway.invoice_of_payment(
+            svc.settings, str(event["data"]["object"]["payment_intent"])
+        )
+    if (event["type"] in events.SUBSCRIPTION_STATE or invoice_id) and not creator_id:
+        customer = event["data"]["object"].get("customer")
+        creator_id = store(svc).creator_of_customer(str(customer)) if customer else None
     if creator_id is None:
         fresh = store(svc).record_event({**record, "outcome": "ignored"})
         log.info("webhook_ignored", event_id=record["id"], type=record["type"], replay=not fresh)
@@ -137,7 +143,8 @@ def receive_webhook(svc: Services, payload: bytes, signature: str | None) -> dic
     outcome: dict[str, Any] = {"granted": 0}
 
     def change(acc: dict[str, Any] | None) -> account.Change:
-        result = events.apply(svc.settings, event, acc, creator_id, received_at)
+        result = events.apply(svc.settings, event, acc, creator_id, received_at,
+                              invoice_id=invoice_id)  # fmt: skip
         if result is None:
             return account.Change({**account.blank(creator_id), **(acc or {})})
         outcome["granted"] = sum(e.delta for e in result.entries)

@@ -108,9 +108,11 @@ def _run_slot(
         def slot_document(job: dict[str, Any]) -> NewDocument:
             return NewDocument(SLOTS, slot_id, dict(made, video_id=job["video_id"]))
 
+        # The free video too, when the creator's email is verified (as for POST /videos).
+        verified = svc.schedules.owner_email_verified(schedule["created_by"])
         job = create_creator_job(
             svc, schedule["created_by"], _request(schedule, theme),
-            Origin(series_id=schedule_id, slot=slot_document),
+            Origin(series_id=schedule_id, slot=slot_document), email_verified=verified,
         )  # fmt: skip
     except AlreadyExists:
         summary["already"] += 1

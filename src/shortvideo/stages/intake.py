@@ -76,7 +76,7 @@ def create_creator_job(
 ) -> JobDoc:
     """A creator's new job, as POST /videos and the series dispatcher both make it: the
     creator's limits and payment (decision 0017) apply the same to both. The free allowance
-    needs `email_verified` (the signed-in creator's; a series job is not known verified).
+    needs `email_verified` (the signed-in creator's; for a series job, users/{uid}'s).
     `video_id`: the id an Idempotency-Key reserved."""
 
     def admit(_: VideoRequest) -> None:

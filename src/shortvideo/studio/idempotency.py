@@ -2,7 +2,9 @@
 
 The key (per creator) is reserved with the video id the job will have before the job exists,
 so two racing requests with one key can only ever write that one job (create() of an existing
-id fails). Keys live 24 hours. The same key with another body is refused.
+id fails). A key lives IDEMPOTENCY_KEY_SECONDS (24 h) from its first use: its document's
+`expires_at` (a Firestore TTL policy deletes it some time later) and, until then, an expired key
+replays nothing: it is reserved afresh. The same key with another body is refused.
 """
 
 from __future__ import annotations
@@ -17,12 +19,10 @@ from typing import Any
 
 from shortvideo.errors import PipelineError
 from shortvideo.models import JobDoc
-from shortvideo.stages.runner import utcnow
 from shortvideo.wiring import Services
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
-KEY_LIFETIME = timedelta(hours=24)
 
 
 class IdempotencyKeyInvalid(PipelineError):
@@ -59,20 +59,18 @@ def create_once(
         raise IdempotencyKeyInvalid(
             f"{HEADER} must be 1 to 255 printable ASCII characters", field=HEADER
         )
-    kid, digest, now = key_id(creator_id, key), body_hash(payload), utcnow()
+    kid, digest, now = key_id(creator_id, key), body_hash(payload), svc.clock()
     fresh = {
         "created_by": creator_id,
         "body_sha256": digest,
         "video_id": uuid.uuid4().hex,
         "created_at": now,
-        "expires_at": now + KEY_LIFETIME,
+        "expires_at": now + timedelta(seconds=svc.settings.idempotency_key_seconds),
         "response": None,
     }
-    record = svc.library.reserve_idempotency_key(kid, fresh)
-    if record.get("expires_at") is not None and record["expires_at"] <= now:
-        # An expired key starts afresh (a TTL policy deletes such documents eventually).
-        svc.library.update_idempotency_key(kid, fresh)
-        record = fresh
+    # Atomic: of racing requests one reserves; an expired record is replaced in a transaction,
+    # so racing retries of an expired key still make one job.
+    record = svc.library.reserve_idempotency_key(kid, fresh, now)
     if record.get("body_sha256") != digest:
         raise IdempotencyKeyReused(
             f"this {HEADER} was first used with another request body: use a new key",

@@ -28,8 +28,11 @@ class LibraryStore(Protocol):
         """Delete tombstones whose purge window ended before `before`; how many."""
         ...
 
-    def reserve_idempotency_key(self, key_id: str, record: dict[str, Any]) -> dict[str, Any]:
-        """Create idempotency_keys/{key_id} with `record`, or return the record already there."""
+    def reserve_idempotency_key(
+        self, key_id: str, record: dict[str, Any], now: datetime
+    ) -> dict[str, Any]:
+        """Create idempotency_keys/{key_id} with `record`, or return the live record already
+        there; one whose `expires_at` is not after `now` is replaced by `record` (atomically)."""
         ...
 
     def update_idempotency_key(self, key_id: str, fields: dict[str, Any]) -> None: ...
