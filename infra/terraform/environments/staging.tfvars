@@ -46,6 +46,7 @@ settings = {
 
 # Left to the code's defaults on purpose (they are the tuned production values).
 settings_defaulted = [
+  "IDEMPOTENCY_KEY_SECONDS",
   "SESSION_LIFETIME_SECONDS",
   "API_TOKENS_PER_HOUR",
   "MAX_API_TOKENS_PER_CREATOR",
