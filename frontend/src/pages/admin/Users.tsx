@@ -94,7 +94,7 @@ export function Users() {
                       <Text size="sm" style={{ wordBreak: "break-all" }}>{user.email ?? user.uid}</Text>
                       <Group gap={4}>
                         {user.roles.includes("admin") && <Badge size="xs">{t("users.admin")}</Badge>}
-                        {!user.email_verified && <Badge size="xs" color="orange" variant="light">{t("users.unverified")}</Badge>}
+                        {!user.email_verified && <Badge size="xs" color="red.9" variant="outline">{t("users.unverified")}</Badge>}
                       </Group>
                     </Table.Td>
                     <Table.Td ta="right">{user.credits}</Table.Td>

@@ -24,7 +24,7 @@ function SlotOutcome({ slot }: { slot: Slot }) {
   const code = slot.reason?.code;
   return (
     <Stack gap={2}>
-      <Badge size="sm" color="orange" variant="light">{t("detail.skipped")}</Badge>
+      <Badge size="sm" color="red.9" variant="outline">{t("detail.skipped")}</Badge>
       <Text size="sm">{code ? t(`errors:${errorKey(code)}`, { defaultValue: t("errors:unknown") }) : t("errors:unknown")}</Text>
     </Stack>
   );

@@ -74,7 +74,7 @@ export default function MyVideosPage() {
         <ErrorState error={page.error} onRetry={() => void page.refetch()} />
       ) : videos.length === 0 ? (
         <EmptyState
-          title={filters.tab === "favorites" ? t("empty.favorites") : filtered ? t("empty.filtered") : t("empty.none")}
+          title={filtered ? t("empty.filtered") : filters.tab === "favorites" ? t("empty.favorites") : t("empty.none")}
           action={
             !filtered && filters.tab === "all" ? (
               <Button component={Link} to="/create">
@@ -83,7 +83,7 @@ export default function MyVideosPage() {
             ) : undefined
           }
         >
-          {filters.tab === "favorites" ? t("empty.favoritesHint") : filtered ? t("empty.filteredHint") : t("empty.noneHint")}
+          {filtered ? t("empty.filteredHint") : filters.tab === "favorites" ? t("empty.favoritesHint") : t("empty.noneHint")}
         </EmptyState>
       ) : (
         <SimpleGrid cols={{ base: 1, xs: 2, sm: 3, md: 4 }} data-testid="video-grid" aria-busy={page.isFetching}>
