@@ -188,6 +188,8 @@ run_tests() {
   fi
   rm -f .coverage .coverage.*
   local status=0
+  # The dashboard's own tier (components, hooks, translations): Vitest, before pytest.
+  (cd "$FRONTEND_DIR" && npx vitest run --reporter=dot) || die "frontend tests (vitest) failed"
   "$VENV/bin/python" -m pytest --cov=shortvideo --cov-report=term --cov-fail-under=80 \
     "${marker[@]}" "$@" || status=$?
   if [ "$status" -eq 5 ]; then
