@@ -29,7 +29,8 @@ export function VideoCard({
   return (
     <Card withBorder padding="sm" component="article" aria-label={title} data-testid="video-card">
       <Card.Section>
-        <AspectRatio ratio={9 / 16} mah={300} mx="auto" style={{ background: "var(--mantine-color-dark-7)" }}>
+        {/* A width, not a max height: the ratio box would overflow a max height (300 px tall at 9:16). */}
+        <AspectRatio ratio={9 / 16} maw={169} mx="auto" style={{ background: "var(--mantine-color-dark-7)" }}>
           {video.thumbnail_url ? (
             <Image src={mediaUrl(video.thumbnail_url)} alt="" loading="lazy" fit="cover" />
           ) : (
