@@ -25,7 +25,7 @@ def signed_in_browser(local_stack: Any, name: str) -> dict[str, str]:
     """What a browser sends after signing in: its session cookie and its own Origin."""
     made = add_local_creator(local_stack.env(), name)
     id_token = AuthEmulator(local_stack.env()).sign_in(made.email, made.password).id_token
-    origin = {"Origin": local_stack.api_url}  # APP_ORIGIN of the stack
+    origin = {"Origin": local_stack.env()["APP_ORIGIN"]}  # the dashboard's origin (the edge)
     answer = httpx2.post(f"{local_stack.api_url}/session", json={"id_token": id_token},
                          headers=origin, timeout=60)  # fmt: skip
     assert answer.status_code == 200, answer.text

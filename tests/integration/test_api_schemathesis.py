@@ -58,6 +58,8 @@ def test_the_api_holds_to_its_own_openapi_document(clean_emulators: Stack) -> No
         "POST /billing/portal",
         "GET /billing/status",
         "GET /billing/history",
+        "GET /pricing",
+        "GET /voices",
         "POST /billing/admin/credits",
         "DELETE /videos/{video_id}",
         "POST /videos/{video_id}/favorite",
@@ -102,6 +104,6 @@ def test_the_api_holds_to_its_own_openapi_document(clean_emulators: Stack) -> No
         conforms()
     # An operation without parameters or body has one example to give; the rest at least 5.
     no_input = {"DELETE /session", "POST /session/sign-out-everywhere", "GET /me",
-                "GET /me/export", "GET /me/tokens"}
+                "GET /me/export", "GET /me/tokens", "GET /pricing", "GET /voices"}
     assert all(calls.get(op.label, 0) >= (1 if op.label in no_input else 5)
                for op in operations), calls
