@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -19,14 +20,31 @@ class StackError(RuntimeError):
 
 
 def free_port(taken: set[int]) -> int:
-    """A loopback TCP port nobody listens on now and not already handed out in `taken`."""
+    """A loopback TCP port nobody listens on now and not already handed out in `taken`.
+
+    Picked below the kernel's ephemeral range: a port the kernel hands out for bind(0) can be
+    taken again by any process binding port 0 (the Firestore emulator's WebSocket server does)
+    between our pick and our service's bind; a port outside that range cannot.
+    """
+    low = _ephemeral_low()
     while True:
+        port = random.randrange(max(1024, low - 12000), low)
+        if port in taken:
+            continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-        if port not in taken:
-            taken.add(port)
-            return port
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        taken.add(port)
+        return port
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def tcp_open(port: int, host: str = "127.0.0.1") -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from devstack.procs import reap_orphans
+from devstack.procs import free_port, reap_orphans
 
 
 @pytest.fixture
@@ -51,3 +51,13 @@ def test_a_group_of_this_live_process_is_left_alone(
     assert reap_orphans(tmp_path) == []
     assert sleeper.poll() is None
     assert record.exists()
+
+
+def test_free_ports_lie_below_the_kernels_ephemeral_range() -> None:
+    # An ephemeral port can be taken by any bind(0) between our pick and our bind (seen: the
+    # Firestore emulator's WebSocket server took the edge's port in a CI run).
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    taken: set[int] = set()
+    ports = [free_port(taken) for _ in range(50)]
+    assert all(1024 <= port < low for port in ports)
+    assert len(set(ports)) == 50 and taken == set(ports)
