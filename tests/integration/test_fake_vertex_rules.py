@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,16 +28,10 @@ pytestmark = pytest.mark.integration
 VEO = "veo-3.1-generate-001"
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeVertex]:
-    server = FakeVertex(op_latency=0.2).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def _fresh(fake: FakeVertex) -> None:
-    fake.reset()
+@pytest.fixture
+def fake(fake_vertex: FakeVertex) -> FakeVertex:
+    fake_vertex.reset()  # each test starts from no calls and no scripted behaviour
+    return fake_vertex
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import itertools
 import math
 import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,10 +30,8 @@ FRAME = 1 / 24
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeVertex]:
-    server = FakeVertex(op_latency=0.2).start()
-    yield server
-    server.stop()
+def fake(fake_vertex: FakeVertex) -> FakeVertex:
+    return fake_vertex
 
 
 def generate(fake: FakeVertex, out: str, video: str | None = None) -> types.GenerateVideosOperation:

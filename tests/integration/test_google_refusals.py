@@ -7,7 +7,6 @@ test_google_adapters.py, which is long enough.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,16 +34,10 @@ REFUSAL = (
 )
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeVertex]:
-    server = FakeVertex(op_latency=0.2).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_fake(fake: FakeVertex) -> None:
-    fake.reset()
+@pytest.fixture
+def fake(fake_vertex: FakeVertex) -> FakeVertex:
+    fake_vertex.reset()  # each test starts from no calls and no scripted behaviour
+    return fake_vertex
 
 
 def settings(fake: FakeVertex, **env: str) -> Settings:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from demo_providers.script_writer import DemoScriptWriter
@@ -16,16 +14,10 @@ from tests.fake_vertex.server import FakeVertex
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeVertex]:
-    server = FakeVertex(op_latency=0.2).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_fake(fake: FakeVertex) -> None:
-    fake.reset()
+@pytest.fixture
+def fake(fake_vertex: FakeVertex) -> FakeVertex:
+    fake_vertex.reset()  # each test starts from no calls and no scripted behaviour
+    return fake_vertex
 
 
 def writer(fake: FakeVertex) -> GeminiScriptWriter:

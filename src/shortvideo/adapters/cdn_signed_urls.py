@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import quote
 
-from shortvideo.adapters.signed_url_cache import SignedUrlCache
+from shortvideo.adapters.signed_url_cache import CachedSigner, SignedUrlCache
 from shortvideo.errors import ConfigError
 
 KEY_BYTES = 16  # Cloud CDN keys are 128-bit
@@ -47,7 +47,7 @@ def sign_cdn_url(url: str, key_name: str, key: bytes, expires: int) -> str:
     return f"{to_sign}&Signature={base64.urlsafe_b64encode(digest).decode()}"
 
 
-class CdnSignedUrls:
+class CdnSignedUrls(CachedSigner):
     def __init__(
         self,
         base_url: str,
@@ -66,13 +66,6 @@ class CdnSignedUrls:
         self._key_name = key_name
         self._key = decode_cdn_key(key)
         self._cache = SignedUrlCache(lifetime_seconds, clock)
-
-    @property
-    def signatures(self) -> int:
-        return self._cache.signatures
-
-    def signed_url(self, object_name: str) -> str:
-        return self._cache.get(object_name, self._sign)
 
     def _sign(self, object_name: str, expires_at: float) -> str:
         # The backend bucket serves an object at /{its name}.

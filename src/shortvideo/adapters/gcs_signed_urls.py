@@ -15,10 +15,10 @@ from typing import Any
 
 from google.cloud import storage  # type: ignore[attr-defined]
 
-from shortvideo.adapters.signed_url_cache import SignedUrlCache
+from shortvideo.adapters.signed_url_cache import CachedSigner, SignedUrlCache
 
 
-class GcsSignedUrls:
+class GcsSignedUrls(CachedSigner):
     def __init__(
         self,
         client: storage.Client,
@@ -36,13 +36,6 @@ class GcsSignedUrls:
         self._email = service_account_email
         self._runtime = runtime_credentials
         self._cache = SignedUrlCache(lifetime_seconds, clock)
-
-    @property
-    def signatures(self) -> int:
-        return self._cache.signatures
-
-    def signed_url(self, object_name: str) -> str:
-        return self._cache.get(object_name, self._sign)
 
     def _sign(self, object_name: str, _expires_at: float) -> str:
         blob = self._bucket.blob(object_name)

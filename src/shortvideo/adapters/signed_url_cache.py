@@ -39,3 +39,19 @@ class SignedUrlCache:
                 self._entries.popitem(last=False)
             self.signatures += 1
         return url
+
+
+class CachedSigner:
+    """A MediaUrls whose URLs come from `_sign` and are kept in a SignedUrlCache."""
+
+    _cache: SignedUrlCache
+
+    @property
+    def signatures(self) -> int:
+        return self._cache.signatures
+
+    def signed_url(self, object_name: str) -> str:
+        return self._cache.get(object_name, self._sign)
+
+    def _sign(self, object_name: str, expires_at: float) -> str:
+        raise NotImplementedError
