@@ -58,6 +58,21 @@ def wait_until_done(video_id: str, timeout: float = 600) -> dict[str, Any]:
     raise AssertionError(f"job {video_id} still {job(video_id)['status']} after {timeout}s")
 
 
+def wait_until_ended(document: firestore.DocumentReference, timeout: float) -> dict[str, Any]:
+    """The job's document once completed or failed, or as last seen at the deadline.
+
+    For stacks other than the session's, whose Firestore is not this process's default.
+    """
+    deadline = time.monotonic() + timeout
+    doc: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        doc = document.get().to_dict() or {}
+        if doc.get("status") in ("completed", "failed"):
+            break
+        time.sleep(1)
+    return doc
+
+
 def download(uri: str, path: Path) -> Path:
     bucket, name = uri.removeprefix("gs://").split("/", 1)
     storage.Client().bucket(bucket).blob(name).download_to_filename(str(path))

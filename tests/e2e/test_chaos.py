@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from devstack.stack import Stack
 from shortvideo.media.ffmpeg import probe, run_ffmpeg
 from shortvideo.models import Language, Style
 from tests.conftest import LOCAL_STACK_OVERRIDES, REPO_ROOT
+from tests.e2e.jobs import wait_until_ended
 
 pytestmark = pytest.mark.e2e
 
@@ -70,13 +70,7 @@ def test_google_fake_provider_runs_a_job_on_the_google_adapters(google_fake_stac
     assert status == 202, text
     video_id = json.loads(text)["video_id"]
     document = firestore_client(env).collection("video_status").document(video_id)
-    deadline = time.monotonic() + 480  # a whole narrated job, on a loaded machine too
-    doc: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        doc = document.get().to_dict() or {}
-        if doc.get("status") in ("completed", "failed"):
-            break
-        time.sleep(1)
+    doc = wait_until_ended(document, 480)  # a whole narrated job, on a loaded machine too
 
     assert doc.get("status") == "completed", doc.get("error") or doc.get("status")
     assert doc["provider"] == "google" and doc["video_model"] == "veo-3.1-generate-001"

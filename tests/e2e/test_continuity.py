@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -23,6 +22,7 @@ from devstack.chaos import fake_configure, fake_get
 from devstack.clients import firestore_client, split_gs_uri, storage_client
 from devstack.stack import Stack
 from shortvideo.media.ffmpeg import probe, run_ffmpeg
+from tests.e2e.jobs import wait_until_ended
 from tests.fake_vertex.timecode import read_timecodes
 
 pytestmark = pytest.mark.e2e
@@ -53,13 +53,7 @@ def run_job(stack: Stack, target_seconds: int, timeout: float) -> dict[str, Any]
     assert status == 202, text
     document = firestore_client(env).collection("video_status").document(
         json.loads(text)["video_id"])  # fmt: skip
-    deadline = time.monotonic() + timeout
-    doc: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        doc = document.get().to_dict() or {}
-        if doc.get("status") in ("completed", "failed"):
-            break
-        time.sleep(1)
+    doc = wait_until_ended(document, timeout)
     assert doc.get("status") == "completed", doc.get("error") or doc.get("status")
     return doc
 

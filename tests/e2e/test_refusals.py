@@ -8,7 +8,6 @@ again, and the job fails with the refusal's reason code. Nothing is retried as a
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from devstack.chaos import fake_configure, fake_get
 from devstack.clients import firestore_client
 from devstack.scheduler import post_json
 from devstack.stack import Stack
+from tests.e2e.jobs import wait_until_ended
 
 pytestmark = pytest.mark.e2e
 
@@ -52,13 +52,7 @@ def test_a_refused_block_is_rephrased_once_then_passes_or_fails_with_its_reason(
     assert status == 202, text
     video_id = json.loads(text)["video_id"]
     document = firestore_client(stack.env()).collection("video_status").document(video_id)
-    deadline = time.monotonic() + 360
-    doc: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        doc = document.get().to_dict() or {}
-        if doc.get("status") in ("completed", "failed"):
-            break
-        time.sleep(1)
+    doc = wait_until_ended(document, 360)
 
     assert doc.get("status") == "failed", doc.get("status")
     assert doc["error"]["code"] == "content_filtered.violence"
