@@ -100,6 +100,10 @@ class BillingStore(Protocol):
         """Store an event that changes no account; False when its id is already stored."""
         ...
 
+    def has_event(self, event_id: str) -> bool:
+        """Whether an event with this id was stored (handled or ignored) already."""
+        ...
+
 
 class ScheduleStore(Protocol):
     """A creator's scheduled series (series_schedules) and their slots (series_slots)."""

@@ -78,7 +78,7 @@ def ledger(who: str) -> list[dict[str, Any]]:
 
 
 def test_a_refunded_period_takes_back_its_unused_credits_once(
-    svc: Services, fake: FakeStripeServer
+    svc: Services, fake: FakeStripeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made, _ = add_creator(os.environ, "ada")
     who = made.creator_id
@@ -121,6 +121,17 @@ def test_a_refunded_period_takes_back_its_unused_credits_once(
     sdk.v1.refunds.create(params={"payment_intent": second.data[0].payment.payment_intent,
                                   "amount": 4450})  # fmt: skip
     half = stripe_events.deliver()
+    assert credits(who) == 5
+    # Delivered again with its id: answered from the stored event, before any Stripe call.
+    def no_stripe(*_: Any) -> str:
+        raise AssertionError("a replayed event called Stripe")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(gateway, "invoice_of_payment", no_stripe)
+        raw = json.dumps(half[0]).encode()
+        replay = api.post("/billing/webhook", content=raw, headers={
+            "Content-Type": "application/json", "Stripe-Signature": signature_header(raw, SECRET)})
+    assert replay.status_code == 200 and replay.json() == {"received": True, "handled": False}
     assert credits(who) == 5
     # Delivered again (Stripe retries): nothing more.
     raw = json.dumps({**half[0], "id": "evt_redelivered"}).encode()

@@ -247,3 +247,8 @@ class FirestoreBillingStore:
         except gexc.Conflict:
             return False
         return True
+
+    def has_event(self, event_id: str) -> bool:
+        with metering.firestore_call() as counts:
+            counts["reads"] += 1
+            return bool(self._client.collection(EVENTS).document(event_id).get().exists)

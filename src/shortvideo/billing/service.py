@@ -126,6 +126,11 @@ def receive_webhook(svc: Services, payload: bytes, signature: str | None) -> dic
         "created": int(event["created"]),
         "received_at": received_at,
     }
+    if store(svc).has_event(str(event["id"])):
+        # A redelivery: answered before any Stripe call. A replay racing the first delivery
+        # past this read is still refused by the event's create in the transaction.
+        log.info("webhook_replayed", event_id=record["id"], type=record["type"])
+        return {"received": True, "handled": False}
     creator_id = events.creator_of(event) if event["type"] in events.HANDLED else None
     invoice_id = None
     if events.is_subscription_refund(event):
