@@ -355,16 +355,31 @@ def _wait_for_jobs(
         for name in set(stack.dead()) - crashed:
             crashed.add(name)
             say(f"[chaos] {name} exited on its own; see {stack.log_dir}/{name}.log")
-        unfinished = watch.unfinished()
-        if not unfinished:
-            return {"by": "all_ended", "crashed": crashed}
-        if all(watch.is_overdue(v) for v in unfinished):
-            say(f"[chaos] {len(unfinished)} unfinished job(s), all past their designed waits")
-            return {"by": "all_unfinished_overdue", "crashed": crashed}
-        if elapsed > cap:
-            say(f"[chaos] cap of {cap:.0f} s reached: {len(unfinished)} job(s) unfinished")
-            return {"by": "timeout", "crashed": crashed}
+        reason = stop_reason(watch, elapsed, cap)
+        if reason is not None:
+            unfinished = len(watch.unfinished())
+            if reason == "all_unfinished_overdue":
+                say(f"[chaos] {unfinished} unfinished job(s), all past their designed waits,"
+                    f" and none moved for {watch.design.allowance:.0f} s")
+            elif reason == "timeout":
+                say(f"[chaos] cap of {cap:.0f} s reached: {unfinished} job(s) unfinished")
+            return {"by": reason, "crashed": crashed}
         time.sleep(POLL_SECONDS)
+
+
+def stop_reason(watch: Watch, elapsed: float, cap: float) -> str | None:
+    """Why the wait ends now, if it does: every job ended, the run is stuck, or the cap."""
+    unfinished = watch.unfinished()
+    if not unfinished:
+        return "all_ended"
+    # Past their own waits is not enough: jobs queued behind the one-at-a-time assembler are
+    # overdue while it still works through them. Stuck means, besides, that nothing moved.
+    stuck = watch.quiet_seconds() > watch.design.allowance
+    if stuck and all(watch.is_overdue(v) for v in unfinished):
+        return "all_unfinished_overdue"
+    if elapsed > cap:
+        return "timeout"
+    return None
 
 
 def job_tags(docs: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:

@@ -185,6 +185,11 @@ class Watch:
     def quiet_for(self, video_id: str) -> float:
         return time.monotonic() - self.moved_at.get(video_id, time.monotonic())
 
+    def quiet_seconds(self) -> float:
+        """Since any job last moved (ending included)."""
+        now = time.monotonic()
+        return now - max(self.moved_at.values(), default=now)
+
     def status_line(self, elapsed: float, kills: int) -> str:
         counts = Counter(str(self.docs.get(v, {}).get("status", "unknown")) for v in self.video_ids)
         done = sum(int(d.get("completed_blocks") or 0) for d in self.docs.values())

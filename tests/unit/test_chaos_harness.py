@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from devstack.chaos import job_tags, recorded_blocks
+from devstack.chaos import job_tags, recorded_blocks, stop_reason
 from devstack.chaos_faults import faults_by_job, job_fault_summary, job_tag, rule_violations
 from devstack.chaos_report import rephrase_figures, rule_breaches, summarize, verdict
 from devstack.chaos_watch import Design
@@ -169,9 +169,12 @@ def test_the_worst_case_follows_the_configured_clocks() -> None:
 
 
 class FakeWatch:
-    def __init__(self, docs: dict[str, dict[str, Any]], overdue: set[str]) -> None:
+    def __init__(self, docs: dict[str, dict[str, Any]], overdue: set[str], quiet: float = 1.0):
         self.docs, self.video_ids, self._overdue = docs, list(docs), overdue
-        self.design, self.overdue_flags = DESIGN, []
+        self.design, self.overdue_flags, self.quiet = DESIGN, [], quiet
+
+    def quiet_seconds(self) -> float:
+        return self.quiet
 
     def unfinished(self) -> list[str]:
         return [v for v, d in self.docs.items() if d["status"] not in ("completed", "failed")]
@@ -201,6 +204,21 @@ def test_only_an_overdue_job_is_lost_and_a_waiting_one_gives_no_pass() -> None:
     problems = verdict(summary)
     assert any("1 job(s) lost" in p for p in problems)
     assert any("still within their designed waits" in p for p in problems)
+
+
+def test_the_wait_stops_on_overdue_jobs_only_once_nothing_moves() -> None:
+    queued = {"done": {"status": "completed"}, "a": {"status": "video_generated"},
+              "b": {"status": "video_generated"}}  # fmt: skip
+    # Both queued behind the one-at-a-time assembler, past their own waits, while it works.
+    moving = FakeWatch(queued, {"a", "b"}, quiet=5.0)
+    assert stop_reason(moving, elapsed=100, cap=1000) is None  # type: ignore[arg-type]
+    stuck = FakeWatch(queued, {"a", "b"}, quiet=DESIGN.allowance + 1)
+    assert stop_reason(stuck, 100, 1000) == "all_unfinished_overdue"  # type: ignore[arg-type]
+    one_waiting = FakeWatch(queued, {"a"}, quiet=DESIGN.allowance + 1)
+    assert stop_reason(one_waiting, 100, 1000) is None  # type: ignore[arg-type]
+    assert stop_reason(one_waiting, 1001, 1000) == "timeout"  # type: ignore[arg-type]
+    ended = FakeWatch({"done": {"status": "completed"}}, set())
+    assert stop_reason(ended, 1001, 1000) == "all_ended"  # type: ignore[arg-type]
 
 
 def test_the_verdict_fails_a_transient_only_failure_and_passes_a_refused_one() -> None:
